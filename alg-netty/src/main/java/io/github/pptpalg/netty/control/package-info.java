@@ -1,0 +1,2 @@
+/** The control connection relay: accept, authorize, connect, decode, translate Call IDs, re-encode. */
+package io.github.pptpalg.netty.control;
