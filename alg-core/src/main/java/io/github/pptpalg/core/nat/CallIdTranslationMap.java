@@ -31,7 +31,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * it was removed since); a lookup that starts after {@code remove(b)} returned never returns {@code b}.
  *
  * <p>The table holds at most half of its slots non-empty (keys plus tombstones); a rebuild sizes it
- * so that the live bindings use a sixth to a third of it. A rebuild costs O(capacity) under the
+ * so that the live bindings use a sixth to a third of it, and one happens when an insert would pass
+ * that half or when removals leave a sixteenth or less of it in use. A rebuild costs O(capacity) under the
  * writer lock; readers are not affected. Hash: multiply-shift with an odd multiplier drawn per map,
  * so that an adversary cannot choose addresses that collide.
  */
@@ -66,6 +67,8 @@ public final class CallIdTranslationMap {
     private volatile int size;
     /** Non-empty slots (live keys plus tombstones) of {@link #table}; guarded by {@link #writeLock}. */
     private int used;
+    /** Tables built after the first; guarded by {@link #writeLock}, for tests. */
+    int rebuilds;
 
     /** An empty map sized for a few bindings; it grows as needed. */
     public CallIdTranslationMap() {
@@ -192,7 +195,10 @@ public final class CallIdTranslationMap {
                     }
                     KEYS.setVolatile(t.keys, i, TOMBSTONE);
                     VALUES.setVolatile(t.values, i, null);
-                    size--;
+                    int newSize = --size;
+                    if (newSize <= t.keys.length >>> 4 && t.keys.length > MIN_CAPACITY) {
+                        rebuild(newSize); // shrink
+                    }
                     return true;
                 }
                 if (k == EMPTY) {
@@ -231,6 +237,7 @@ public final class CallIdTranslationMap {
             }
         }
         used = live;
+        rebuilds++;
         table = fresh; // volatile write publishes the plain writes above
         return fresh;
     }
