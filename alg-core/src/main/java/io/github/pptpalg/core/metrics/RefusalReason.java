@@ -23,6 +23,8 @@ public enum RefusalReason {
     PEER_UNREACHABLE(false),
     /** The gateway is shutting down. */
     SHUTTING_DOWN(false),
+    /** The client closed its connection before the gateway had connected to the peer. */
+    CLIENT_GONE(false),
     /** The gateway already relays its maximum number of calls. */
     CALL_LIMIT(true),
     /** The control connection already carries its maximum number of calls. */

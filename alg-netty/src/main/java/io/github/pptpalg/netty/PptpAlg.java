@@ -1,0 +1,297 @@
+package io.github.pptpalg.netty;
+
+import io.github.pptpalg.core.metrics.AlgMetrics;
+import io.github.pptpalg.core.metrics.MetricsSnapshot;
+import io.github.pptpalg.core.policy.PptpAlgConfig;
+import io.github.pptpalg.core.session.Call;
+import io.github.pptpalg.core.session.ConnectionSnapshot;
+import io.github.pptpalg.core.session.ControlSession;
+import io.github.pptpalg.core.session.SessionListener;
+import io.github.pptpalg.core.session.SessionRegistry;
+import io.github.pptpalg.netty.control.ControlPlane;
+import io.github.pptpalg.netty.gre.GrePlane;
+import io.github.pptpalg.netty.raw.RawGre;
+import io.netty.channel.Channel;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PPTP application-level gateway: listens for PPTP control connections, relays each to its peer while
+ * translating Call IDs, and relays the calls' GRE packets through a raw socket.
+ *
+ * <pre>{@code
+ * PptpAlgConfig config = PptpAlgConfig.builder()
+ *         .addProxy("198.51.100.1:1723,203.0.113.7")   // listen here, relay to this PPTP server
+ *         .build();
+ * PptpAlg alg = PptpAlg.builder(config).listener(myListener).build();
+ * alg.start().join();
+ * ...
+ * MetricsSnapshot m = alg.metrics();
+ * ...
+ * alg.close().join();   // Call-Disconnect-Notify / Stop-Control-Connection-Request to every peer, then stop
+ * }</pre>
+ *
+ * <p>Several instances may live in one JVM and on one host, each with its own, disjoint Call ID range
+ * ({@link PptpAlgConfig#callIdRange()}): the kernel filters GRE by Call ID for each instance. The GRE plane
+ * needs Linux and {@code CAP_NET_RAW} ({@link RawGre#ensureAvailability()}); {@link #start()} fails with a
+ * message saying what to do when they are missing.
+ *
+ * <p>Thread-safe. Listener methods run on the gateway's event loops: they must not block.
+ */
+public final class PptpAlg {
+
+    private static final Logger logger = LoggerFactory.getLogger(PptpAlg.class);
+
+    private final PptpAlgConfig config;
+    private final SessionRegistry registry;
+    private final PacketTap tap;
+    private final boolean greEnabled;
+    private final Object lock = new Object();
+    private IoEventLoopGroup controlGroup;
+    private ExecutorService authorizationExecutor;
+    private ControlPlane controlPlane;
+    private GrePlane grePlane;
+    private ScheduledFuture<?> idleSweep;
+    private List<InetSocketAddress> listenAddresses = List.of();
+    private CompletableFuture<Void> started;
+    private CompletableFuture<Void> closed;
+
+    private PptpAlg(Builder builder) {
+        this.config = builder.config;
+        this.tap = builder.tap;
+        this.greEnabled = builder.greEnabled;
+        this.registry = new SessionRegistry(config, new AlgMetrics(), builder.listener);
+    }
+
+    /** A gateway with {@code config} and no listener. */
+    public static PptpAlg create(PptpAlgConfig config) {
+        return builder(config).build();
+    }
+
+    /** A builder for a gateway with {@code config}. */
+    public static Builder builder(PptpAlgConfig config) {
+        return new Builder(config);
+    }
+
+    /**
+     * Opens the GRE sockets and the listeners. Calling it again returns the same future.
+     *
+     * @return completes when the gateway relays; fails (with everything closed again) when raw GRE
+     *     sockets are unavailable, a listen address is in use, or the gateway was closed
+     */
+    public CompletableFuture<Void> start() {
+        synchronized (lock) {
+            if (started != null) {
+                return started;
+            }
+            started = new CompletableFuture<>();
+            if (closed != null) {
+                started.completeExceptionally(new IllegalStateException("the gateway is closed"));
+                return started;
+            }
+            CompletableFuture<Void> result = started;
+            try {
+                if (greEnabled) {
+                    RawGre.ensureAvailability();
+                }
+                boolean epoll = Epoll.isAvailable();
+                int controlThreads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+                controlGroup = new MultiThreadIoEventLoopGroup(controlThreads,
+                        new DefaultThreadFactory("pptp-alg-control", true),
+                        epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+                Class<? extends ServerChannel> serverType =
+                        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+                Class<? extends Channel> channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+                authorizationExecutor = Executors.newCachedThreadPool(
+                        new DefaultThreadFactory("pptp-alg-authorization", true));
+                controlPlane = new ControlPlane(config, registry, controlGroup, serverType, channelType, tap,
+                        authorizationExecutor);
+                CompletableFuture<Void> gre;
+                if (greEnabled) {
+                    grePlane = GrePlane.builder()
+                            .translationMap(registry.translationMap())
+                            .allocator(registry.allocator())
+                            .metrics(registry.metrics())
+                            .directions(binding -> ((Call) binding.owner()).greDirection(binding))
+                            .loops(config.greEventLoops())
+                            .receiveBufferSize(config.greReceiveBufferBytes())
+                            .build();
+                    gre = grePlane.start();
+                } else {
+                    gre = CompletableFuture.completedFuture(null);
+                }
+                gre.thenCompose(v -> controlPlane.bind()).whenComplete((addresses, failure) -> {
+                    if (failure != null) {
+                        Throwable cause = failure instanceof java.util.concurrent.CompletionException
+                                && failure.getCause() != null ? failure.getCause() : failure;
+                        release().whenComplete((v, e) -> result.completeExceptionally(cause));
+                        return;
+                    }
+                    synchronized (lock) {
+                        listenAddresses = List.copyOf(addresses);
+                    }
+                    long sweep = Math.max(100, Math.min(1000, config.timeouts().greIdle().toMillis() / 4));
+                    idleSweep = controlGroup.next().scheduleAtFixedRate(this::expireIdleCalls, sweep, sweep,
+                            TimeUnit.MILLISECONDS);
+                    logger.info("PPTP gateway started: {} listener(s), Call IDs {}{}", addresses.size(),
+                            config.callIdRange(), greEnabled ? "" : " (GRE plane disabled)");
+                    result.complete(null);
+                });
+            } catch (RuntimeException | Error e) {
+                release().whenComplete((v, f) -> result.completeExceptionally(e));
+            }
+            return result;
+        }
+    }
+
+    private void expireIdleCalls() {
+        try {
+            List<Call> expired = registry.expireIdleCalls(System.nanoTime());
+            if (!expired.isEmpty() && controlPlane != null) {
+                controlPlane.tearDownExpired(expired);
+            }
+        } catch (RuntimeException e) {
+            logger.warn("GRE idle sweep failed", e);
+        }
+    }
+
+    /**
+     * Closes gracefully: stops accepting, sends Call-Disconnect-Notify / Call-Clear-Request for every live
+     * call and Stop-Control-Connection-Request to every peer, waits for them at most the configured drain
+     * deadline, then closes every connection and the GRE sockets. Idempotent.
+     */
+    public CompletableFuture<Void> close() {
+        synchronized (lock) {
+            if (closed != null) {
+                return closed;
+            }
+            if (started == null) {
+                closed = CompletableFuture.completedFuture(null);
+                return closed;
+            }
+            closed = started.handle((v, e) -> null).thenCompose(v -> release());
+            return closed;
+        }
+    }
+
+    private CompletableFuture<Void> release() {
+        ControlPlane cp;
+        GrePlane gp;
+        synchronized (lock) {
+            cp = controlPlane;
+            gp = grePlane;
+        }
+        if (idleSweep != null) {
+            idleSweep.cancel(false);
+        }
+        long drainMillis = config.timeouts().closeDrain().toMillis();
+        CompletableFuture<Void> control = cp == null ? CompletableFuture.completedFuture(null)
+                : cp.close("the gateway is closing")
+                        .orTimeout(drainMillis + 1000, TimeUnit.MILLISECONDS)
+                        .exceptionally(e -> {
+                            if (e instanceof TimeoutException) {
+                                logger.warn("close: some control connections did not close within {} ms", drainMillis);
+                            }
+                            return null;
+                        });
+        return control.thenCompose(v -> gp == null ? CompletableFuture.completedFuture(null) : gp.close())
+                .thenCompose(v -> {
+                    CompletableFuture<Void> done = new CompletableFuture<>();
+                    if (authorizationExecutor != null) {
+                        authorizationExecutor.shutdownNow();
+                    }
+                    if (controlGroup == null) {
+                        done.complete(null);
+                    } else {
+                        controlGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS)
+                                .addListener(f -> done.complete(null));
+                    }
+                    return done;
+                })
+                .whenComplete((v, e) -> {
+                    for (ControlSession session : registry.controlSessions()) {
+                        session.close("the gateway closed");
+                    }
+                });
+    }
+
+    /** The counters, as of now. */
+    public MetricsSnapshot metrics() {
+        return registry.metrics().snapshot();
+    }
+
+    /** The live control connections and their calls, with their Call ID translations. */
+    public List<ConnectionSnapshot> sessions() {
+        return registry.sessions();
+    }
+
+    /** The addresses the listeners are bound to (useful with port 0), in the config's order. */
+    public List<InetSocketAddress> listenAddresses() {
+        synchronized (lock) {
+            return listenAddresses;
+        }
+    }
+
+    /** The configuration. */
+    public PptpAlgConfig config() {
+        return config;
+    }
+
+    /** Builds a {@link PptpAlg}. */
+    public static final class Builder {
+
+        private final PptpAlgConfig config;
+        private SessionListener listener = new SessionListener() { };
+        private PacketTap tap;
+        private boolean greEnabled = true;
+
+        private Builder(PptpAlgConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /** Receives connection and call events (default: none). */
+        public Builder listener(SessionListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Sees every control message and GRE packet (default: none), e.g. a capture writer. */
+        public Builder packetTap(PacketTap tap) {
+            this.tap = tap;
+            return this;
+        }
+
+        /**
+         * Without the GRE plane the gateway relays only control connections (no raw socket, no root needed);
+         * for tests and for deployments where another component relays GRE. Default: enabled.
+         */
+        public Builder greEnabled(boolean greEnabled) {
+            this.greEnabled = greEnabled;
+            return this;
+        }
+
+        public PptpAlg build() {
+            return new PptpAlg(this);
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package io.github.pptpalg.netty.control;
+
+import io.github.pptpalg.codec.pptp.PptpControlDecoder;
+import io.github.pptpalg.codec.pptp.PptpControlEncoder;
+import io.github.pptpalg.core.metrics.RefusalReason;
+import io.github.pptpalg.core.policy.AuthorizationCommand;
+import io.github.pptpalg.core.policy.AuthorizationOutcome;
+import io.github.pptpalg.core.policy.PptpAlgConfig;
+import io.github.pptpalg.core.policy.ProxyPair;
+import io.github.pptpalg.core.session.Admission;
+import io.github.pptpalg.core.session.Call;
+import io.github.pptpalg.core.session.ControlSession;
+import io.github.pptpalg.core.session.SessionRegistry;
+import io.github.pptpalg.core.session.Side;
+import io.github.pptpalg.netty.PacketTap;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane of one gateway instance: a listener per proxy pair; for each accepted connection,
+ * admission (limits, ACL), the authorization commands (off the event loop), a non-blocking connect to the
+ * peer on the same event loop, and then a {@link ControlRelay}.
+ */
+public final class ControlPlane {
+
+    private static final Logger logger = LoggerFactory.getLogger(ControlPlane.class);
+
+    /** Pauses reading a side when more than this is queued towards the other side. */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(8 * 1024, 32 * 1024);
+
+    private final PptpAlgConfig config;
+    private final SessionRegistry registry;
+    private final EventLoopGroup group;
+    private final Class<? extends ServerChannel> serverChannelType;
+    private final Class<? extends Channel> channelType;
+    private final PacketTap tap;
+    private final Executor authorizationExecutor;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final Map<ControlSession, ControlRelay> relays = new ConcurrentHashMap<>();
+    private volatile boolean closing;
+
+    /**
+     * @param tap                   sees the control bytes, or null
+     * @param authorizationExecutor runs the authorization commands (they block while they wait)
+     */
+    public ControlPlane(PptpAlgConfig config, SessionRegistry registry, EventLoopGroup group,
+            Class<? extends ServerChannel> serverChannelType, Class<? extends Channel> channelType, PacketTap tap,
+            Executor authorizationExecutor) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.group = Objects.requireNonNull(group, "group");
+        this.serverChannelType = Objects.requireNonNull(serverChannelType, "serverChannelType");
+        this.channelType = Objects.requireNonNull(channelType, "channelType");
+        this.tap = tap;
+        this.authorizationExecutor = Objects.requireNonNull(authorizationExecutor, "authorizationExecutor");
+    }
+
+    PptpAlgConfig config() {
+        return config;
+    }
+
+    SessionRegistry registry() {
+        return registry;
+    }
+
+    /** Binds one listener per proxy pair; completes with their bound addresses, in the config's order. */
+    public CompletableFuture<List<InetSocketAddress>> bind() {
+        List<ProxyPair> proxies = config.proxies();
+        List<CompletableFuture<InetSocketAddress>> bound = new ArrayList<>();
+        for (ProxyPair proxy : proxies) {
+            CompletableFuture<InetSocketAddress> f = new CompletableFuture<>();
+            bound.add(f);
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(group)
+                    .channel(serverChannelType)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .childHandler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ControlSideHandler handler = new ControlSideHandler(Side.ACCEPTED, null);
+                            initPipeline(ch.pipeline(), handler);
+                            ch.pipeline().addLast(new AcceptHandler(proxy, handler));
+                        }
+                    });
+            b.bind(proxy.listen()).addListener((ChannelFuture cf) -> {
+                if (cf.isSuccess()) {
+                    synchronized (listeners) {
+                        listeners.add(cf.channel());
+                    }
+                    InetSocketAddress local = (InetSocketAddress) cf.channel().localAddress();
+                    logger.info("listening on {} for {}", local, proxy.peer());
+                    f.complete(local);
+                } else {
+                    f.completeExceptionally(new java.io.IOException(
+                            "cannot listen on " + proxy.listen() + ": " + cf.cause().getMessage(), cf.cause()));
+                }
+            });
+        }
+        return CompletableFuture.allOf(bound.toArray(CompletableFuture[]::new))
+                .thenApply(v -> bound.stream().map(CompletableFuture::join).toList());
+    }
+
+    private void initPipeline(ChannelPipeline p, ControlSideHandler handler) {
+        if (tap != null) {
+            p.addLast("tap", new ControlTapHandler(tap));
+        }
+        long idleNanos = config.timeouts().controlIdle().toNanos() / 2;
+        p.addLast("idle", new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS));
+        p.addLast("decoder", new PptpControlDecoder(config.maxControlMessageLength()));
+        p.addLast("encoder", new PptpControlEncoder());
+        p.addLast("relay", handler);
+    }
+
+    /** Live relays. */
+    List<ControlRelay> relays() {
+        return List.copyOf(relays.values());
+    }
+
+    void forget(ControlRelay relay) {
+        relays.remove(relay.session(), relay);
+    }
+
+    /**
+     * Tells the peers of calls that the registry released for GRE idleness: Call-Clear-Request to each call's
+     * PAC, Call-Disconnect-Notify to its PNS (what they answer is discarded by the session).
+     */
+    public void tearDownExpired(List<Call> calls) {
+        for (Call call : calls) {
+            ControlRelay relay = relays.get(call.session());
+            if (relay != null) {
+                relay.tearDownExpired(call);
+            }
+        }
+    }
+
+    /**
+     * Stops accepting, asks every relay to close gracefully (Call-Disconnect-Notify / Call-Clear-Request and
+     * Stop-Control-Connection-Request to both sides) and completes when all are closed.
+     */
+    public CompletableFuture<Void> close(String reason) {
+        closing = true;
+        List<CompletableFuture<?>> all = new ArrayList<>();
+        synchronized (listeners) {
+            for (Channel l : listeners) {
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                l.close().addListener(x -> f.complete(null));
+                all.add(f);
+            }
+            listeners.clear();
+        }
+        for (ControlRelay relay : relays.values()) {
+            all.add(relay.shutdown(reason));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /** Number of relayed control connections. */
+    public int relayCount() {
+        return relays.size();
+    }
+
+    /** Admission, authorization and connect for one accepted connection; then it steps aside. */
+    private final class AcceptHandler extends ChannelInboundHandlerAdapter {
+
+        private final ProxyPair proxy;
+        private final ControlSideHandler acceptedHandler;
+
+        AcceptHandler(ProxyPair proxy, ControlSideHandler acceptedHandler) {
+            this.proxy = proxy;
+            this.acceptedHandler = acceptedHandler;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            Channel ch = ctx.channel();
+            ctx.pipeline().remove(this);
+            InetSocketAddress client = (InetSocketAddress) ch.remoteAddress();
+            if (closing) {
+                ch.close();
+                return;
+            }
+            Admission admission = registry.admit(client.getAddress());
+            if (!admission.isAdmitted()) {
+                logger.info("control connection from {} refused: {}", address(client),
+                        describe(admission.refusalReason()));
+                ch.close();
+                return;
+            }
+            List<AuthorizationCommand> commands = config.authorizationCommands();
+            if (commands.isEmpty()) {
+                connect(ch, client, admission);
+                return;
+            }
+            AuthorizationCommand.evaluateChain(commands, client.getAddress(), authorizationExecutor)
+                    .whenComplete((outcome, failure) -> ch.eventLoop().execute(() -> {
+                        if (failure == null && outcome.isAllowed()) {
+                            connect(ch, client, admission);
+                        } else {
+                            RefusalReason reason = failure == null && outcome == AuthorizationOutcome.DENIED
+                                    ? RefusalReason.AUTHORIZATION_DENIED : RefusalReason.AUTHORIZATION_FAILED;
+                            admission.refuse(reason);
+                            logger.info("control connection from {} refused: authorization {}", address(client),
+                                    failure == null ? outcome.name().toLowerCase(java.util.Locale.ROOT)
+                                            : "failed: " + failure);
+                            ch.close();
+                        }
+                    }));
+        }
+
+        private void connect(Channel accepted, InetSocketAddress client, Admission admission) {
+            if (!accepted.isActive()) {
+                admission.refuse(RefusalReason.CLIENT_GONE);
+                return;
+            }
+            Bootstrap b = new Bootstrap()
+                    .group(accepted.eventLoop())
+                    .channel(channelType)
+                    .option(ChannelOption.AUTO_READ, false)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                            (int) Math.min(Integer.MAX_VALUE, config.timeouts().connect().toMillis()));
+            ControlSideHandler connectedHandler = new ControlSideHandler(Side.CONNECTED, null);
+            b.handler(new ChannelInitializer<>() {
+                @Override
+                protected void initChannel(Channel ch) {
+                    initPipeline(ch.pipeline(), connectedHandler);
+                }
+            });
+            b.connect(proxy.peer()).addListener((ChannelFuture cf) -> {
+                if (!cf.isSuccess()) {
+                    admission.refuse(RefusalReason.PEER_UNREACHABLE);
+                    logger.warn("control connection from {}: cannot connect to peer {}: {}", address(client),
+                            address(proxy.peer()), cf.cause().getMessage());
+                    accepted.close();
+                    return;
+                }
+                Channel connected = cf.channel();
+                if (!accepted.isActive() || closing) {
+                    admission.refuse(closing ? RefusalReason.SHUTTING_DOWN : RefusalReason.CLIENT_GONE);
+                    connected.close();
+                    accepted.close();
+                    return;
+                }
+                ControlSession session = registry.open(admission, client,
+                        (InetSocketAddress) connected.remoteAddress());
+                ControlRelay relay = new ControlRelay(ControlPlane.this, accepted, connected, session);
+                relays.put(session, relay);
+                acceptedHandler.relay(relay);
+                connectedHandler.relay(relay);
+                relay.start();
+            });
+        }
+    }
+
+    private static String describe(RefusalReason reason) {
+        return reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+
+    private static String address(InetSocketAddress a) {
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+}

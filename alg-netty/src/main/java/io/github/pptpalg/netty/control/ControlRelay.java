@@ -1,0 +1,379 @@
+package io.github.pptpalg.netty.control;
+
+import io.github.pptpalg.codec.pptp.CallClearRequest;
+import io.github.pptpalg.codec.pptp.CallDisconnectNotify;
+import io.github.pptpalg.codec.pptp.EchoReply;
+import io.github.pptpalg.codec.pptp.EchoRequest;
+import io.github.pptpalg.codec.pptp.ErrorCode;
+import io.github.pptpalg.codec.pptp.IncomingCallReply;
+import io.github.pptpalg.codec.pptp.IncomingCallRequest;
+import io.github.pptpalg.codec.pptp.OutgoingCallReply;
+import io.github.pptpalg.codec.pptp.OutgoingCallRequest;
+import io.github.pptpalg.codec.pptp.PptpMessage;
+import io.github.pptpalg.codec.pptp.PptpMessageType;
+import io.github.pptpalg.codec.pptp.PptpMessages;
+import io.github.pptpalg.codec.pptp.PptpProtocolException;
+import io.github.pptpalg.codec.pptp.ResultCode;
+import io.github.pptpalg.codec.pptp.StartControlConnectionReply;
+import io.github.pptpalg.codec.pptp.StopControlConnectionReply;
+import io.github.pptpalg.codec.pptp.StopControlConnectionRequest;
+import io.github.pptpalg.codec.pptp.StopReason;
+import io.github.pptpalg.core.session.Call;
+import io.github.pptpalg.core.session.CallType;
+import io.github.pptpalg.core.session.ControlSession;
+import io.github.pptpalg.core.session.ControlVerdict;
+import io.github.pptpalg.core.session.Side;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One relayed control connection: the accepted channel, the connected channel and the core
+ * {@link ControlSession} that translates their Call IDs. Every method runs on the one event loop that both
+ * channels are registered on, so the session is driven by one thread.
+ *
+ * <p>What it adds to the session's decisions:
+ * <ul>
+ *   <li>back-pressure: a side whose opposite channel is not writable stops being read;</li>
+ *   <li>keep-alive: a side silent for half the control idle timeout gets an Echo-Request from the gateway
+ *       (its reply is consumed, not forwarded); silent for the whole timeout, the connection is closed;</li>
+ *   <li>teardown: when one side fails (protocol error, transport closed, timeout) the other side is told
+ *       properly: Call-Disconnect-Notify towards the PNS / Call-Clear-Request towards the PAC of each live
+ *       call (a negative reply where the call was still being set up), then Stop-Control-Connection-Request,
+ *       and its connection is closed when it answers or the drain deadline passes.</li>
+ * </ul>
+ */
+final class ControlRelay {
+
+    private static final Logger logger = LoggerFactory.getLogger(ControlRelay.class);
+
+    private final ControlPlane plane;
+    private final Channel accepted;
+    private final Channel connected;
+    private final ControlSession session;
+    private final EventLoop loop;
+    private final String name;
+    private final long[] echoIdentifier = {-1, -1};
+    private final boolean[] idleOnce = new boolean[2];
+    private final boolean[] stopSent = new boolean[2];
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private ScheduledFuture<?> setupTimeout;
+    private boolean established;
+    private boolean closing;
+
+    ControlRelay(ControlPlane plane, Channel accepted, Channel connected, ControlSession session) {
+        this.plane = plane;
+        this.accepted = accepted;
+        this.connected = connected;
+        this.session = session;
+        this.loop = accepted.eventLoop();
+        this.name = address(accepted.remoteAddress()) + " <-> " + address(connected.remoteAddress());
+        accepted.closeFuture().addListener(f -> onClosed());
+        connected.closeFuture().addListener(f -> onClosed());
+    }
+
+    /** Starts relaying: both sides are read from now on, and the setup deadline runs. */
+    void start() {
+        long setupNanos = plane.config().timeouts().connectionSetup().toNanos();
+        setupTimeout = loop.schedule(() -> {
+            if (!established && !closing) {
+                fail(null, "no Start-Control-Connection-Reply within "
+                        + plane.config().timeouts().connectionSetup().toMillis() + " ms", StopReason.NONE);
+            }
+        }, setupNanos, TimeUnit.NANOSECONDS);
+        accepted.config().setAutoRead(true);
+        connected.config().setAutoRead(true);
+        logger.debug("control connection {}: relaying", name);
+    }
+
+    ControlSession session() {
+        return session;
+    }
+
+    String name() {
+        return name;
+    }
+
+    CompletableFuture<Void> closeFuture() {
+        return closeFuture;
+    }
+
+    Channel channel(Side side) {
+        return side == Side.ACCEPTED ? accepted : connected;
+    }
+
+    void onMessage(Side from, PptpMessage msg) {
+        idleOnce[from.ordinal()] = false;
+        if (closing) {
+            onMessageWhileClosing(from, msg);
+            return;
+        }
+        if (msg instanceof EchoReply reply && reply.identifier() == echoIdentifier[from.ordinal()]) {
+            echoIdentifier[from.ordinal()] = -1;
+            logger.debug("control connection {}: {} answered the gateway's Echo-Request", name, from);
+            return;
+        }
+        ControlVerdict verdict = session.onMessage(from, msg.type().value(), PptpMessages.callId(msg),
+                PptpMessages.peerCallId(msg), PptpMessages.resultCode(msg));
+        switch (verdict.kind()) {
+            case FORWARD -> forward(from, msg, verdict);
+            case DISCARD -> logger.debug("control connection {}: {} from the {} side not forwarded: {}", name,
+                    msg.type().abbreviation(), side(from), verdict.reason());
+            case REFUSE_CALL -> refuseCall(from, msg, verdict);
+            case PROTOCOL_VIOLATION -> fail(from, msg.type().abbreviation() + " from the " + side(from) + " side: "
+                    + verdict.reason(), StopReason.STOP_PROTOCOL);
+        }
+    }
+
+    private void forward(Side from, PptpMessage msg, ControlVerdict verdict) {
+        PptpMessage out = PptpMessages.withCallIds(msg,
+                msg.type().hasCallId() ? verdict.callId() : -1,
+                msg.type().hasPeerCallId() ? verdict.peerCallId() : -1);
+        Channel to = channel(from.other());
+        to.writeAndFlush(out).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        if (!to.isWritable()) {
+            channel(from).config().setAutoRead(false);
+        }
+        if (msg instanceof StartControlConnectionReply reply && reply.resultCode().equals(ResultCode.OK)) {
+            established = true;
+            if (setupTimeout != null) {
+                setupTimeout.cancel(false);
+            }
+        }
+        if (msg.type() == PptpMessageType.STOP_CONTROL_CONNECTION_REPLY) {
+            // Both peers agreed to stop: the requester closes, we close both once the reply is out.
+            to.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> closeBoth());
+        }
+    }
+
+    /** The gateway answers a call request itself: a limit was reached or no Call ID was left. */
+    private void refuseCall(Side from, PptpMessage msg, ControlVerdict verdict) {
+        logger.info("control connection {}: refused {} from the {} side: {}", name, msg.type().abbreviation(),
+                side(from), verdict.reason());
+        PptpMessage reply;
+        if (msg instanceof OutgoingCallRequest request) {
+            reply = OutgoingCallReply.builder()
+                    .callId(verdict.callId())
+                    .peerCallId(verdict.peerCallId())
+                    .resultCode(ResultCode.GENERAL_ERROR)
+                    .errorCode(ErrorCode.NO_RESOURCE)
+                    .build();
+        } else if (msg instanceof IncomingCallRequest request) {
+            reply = IncomingCallReply.builder()
+                    .callId(verdict.callId())
+                    .peerCallId(verdict.peerCallId())
+                    .resultCode(ResultCode.GENERAL_ERROR)
+                    .errorCode(ErrorCode.NO_RESOURCE)
+                    .build();
+        } else {
+            fail(from, "refused " + msg.type().abbreviation() + ": " + verdict.reason(), StopReason.NONE);
+            return;
+        }
+        channel(from).writeAndFlush(reply).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+    }
+
+    /** While closing, only the answers to what the gateway sent matter. */
+    private void onMessageWhileClosing(Side from, PptpMessage msg) {
+        if (msg instanceof StopControlConnectionReply || msg instanceof StopControlConnectionRequest) {
+            if (msg instanceof StopControlConnectionRequest) {
+                channel(from).writeAndFlush(StopControlConnectionReply.builder().resultCode(ResultCode.OK).build());
+            }
+            channel(from).writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else if (msg instanceof EchoRequest echo) {
+            channel(from).writeAndFlush(EchoReply.builder().identifier(echo.identifier())
+                    .resultCode(ResultCode.OK).build());
+        }
+        logger.debug("control connection {}: {} from the {} side while closing, not forwarded", name,
+                msg.type().abbreviation(), side(from));
+    }
+
+    void onWritabilityChanged(Side side, boolean writable) {
+        // The side that became (un)writable decides whether the other side may be read.
+        if (!closing) {
+            channel(side.other()).config().setAutoRead(writable);
+        }
+    }
+
+    void onIdle(Side side) {
+        if (closing) {
+            return;
+        }
+        int i = side.ordinal();
+        if (idleOnce[i]) {
+            fail(side.other(), "the " + side(side) + " side sent nothing for "
+                    + plane.config().timeouts().controlIdle().toSeconds() + " s, not even an Echo-Reply",
+                    StopReason.NONE);
+            channel(side).close();
+            return;
+        }
+        idleOnce[i] = true;
+        long identifier = ThreadLocalRandom.current().nextLong(1L << 32);
+        echoIdentifier[i] = identifier;
+        channel(side).writeAndFlush(EchoRequest.builder().identifier(identifier).build());
+        logger.debug("control connection {}: the {} side is idle, sent Echo-Request {}", name, side(side),
+                identifier);
+    }
+
+    void onError(Side side, Throwable cause) {
+        if (cause instanceof PptpProtocolException e) {
+            plane.registry().metrics().protocolError(e.kind().name().toLowerCase(java.util.Locale.ROOT));
+            fail(side, "malformed message from the " + side(side) + " side: " + e.getMessage(),
+                    StopReason.STOP_PROTOCOL);
+        } else if (cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null) {
+            onError(side, cause.getCause());
+        } else {
+            fail(side, "the " + side(side) + " side failed: " + cause, StopReason.NONE);
+        }
+    }
+
+    void onInactive(Side side) {
+        if (!closing) {
+            fail(side, "the " + side(side) + " side closed the connection", StopReason.NONE);
+        }
+    }
+
+    /**
+     * Side {@code culprit} (null: neither) can no longer be relayed: close it at once, tell the other side
+     * properly, and close the other side when it answered or the drain deadline passed.
+     */
+    void fail(Side culprit, String reason, StopReason stopReason) {
+        if (closing) {
+            return;
+        }
+        if (culprit != null && stopReason == StopReason.STOP_PROTOCOL) {
+            logger.warn("control connection {}: {}; closing it", name, reason);
+        } else {
+            logger.info("control connection {}: {}; closing it", name, reason);
+        }
+        if (culprit != null) {
+            channel(culprit).close();
+            drain(List.of(culprit.other()), stopReason, reason, false);
+        } else {
+            drain(List.of(Side.ACCEPTED, Side.CONNECTED), stopReason, reason, false);
+        }
+    }
+
+    /** Closes gracefully on behalf of the gateway ({@code PptpAlg.close()}): both sides are told. */
+    CompletableFuture<Void> shutdown(String reason) {
+        loop.execute(() -> {
+            if (!closing) {
+                logger.info("control connection {}: {}", name, reason);
+                drain(List.of(Side.ACCEPTED, Side.CONNECTED), StopReason.STOP_LOCAL_SHUTDOWN, reason, true);
+            }
+        });
+        return closeFuture;
+    }
+
+    private void drain(List<Side> sides, StopReason stopReason, String reason, boolean adminShutdown) {
+        closing = true;
+        if (setupTimeout != null) {
+            setupTimeout.cancel(false);
+        }
+        List<Call> calls = session.calls();
+        for (Side side : sides) {
+            Channel ch = channel(side);
+            if (!ch.isActive()) {
+                continue;
+            }
+            ch.config().setAutoRead(true);
+            for (Call call : calls) {
+                PptpMessage notice = callTeardown(call, side, adminShutdown);
+                if (notice != null) {
+                    ch.write(notice);
+                }
+            }
+            if (established) {
+                ch.writeAndFlush(StopControlConnectionRequest.builder().reason(stopReason).build());
+                stopSent[side.ordinal()] = true;
+            } else {
+                ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+        session.close(reason);
+        long drainNanos = plane.config().timeouts().closeDrain().toNanos();
+        loop.schedule(this::closeBoth, drainNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * What tells side {@code to} that {@code call} is gone: towards its PNS a Call-Disconnect-Notify, towards
+     * its PAC a Call-Clear-Request, both carrying the Call ID the gateway presented to that side; where that
+     * side is still waiting for the reply to its own request, a negative reply instead. Null if that side
+     * never heard of the call.
+     */
+    private static PptpMessage callTeardown(Call call, Side to, boolean adminShutdown) {
+        int presented = call.idAsSeenBy(to.other(), to);
+        if (presented < 0) {
+            // "to" sent the request and has had no reply yet: answer it negatively with its own Call ID.
+            int own = call.callId(to);
+            if (own < 0) {
+                return null;
+            }
+            return call.type() == CallType.OUTGOING
+                    ? OutgoingCallReply.builder().callId(0).peerCallId(own)
+                            .resultCode(ResultCode.GENERAL_ERROR).errorCode(ErrorCode.PAC_ERROR).build()
+                    : IncomingCallReply.builder().callId(0).peerCallId(own)
+                            .resultCode(ResultCode.GENERAL_ERROR).errorCode(ErrorCode.PAC_ERROR).build();
+        }
+        if (call.pnsSide() == to) {
+            return CallDisconnectNotify.builder().callId(presented)
+                    .resultCode(adminShutdown ? ResultCode.CDN_ADMIN_SHUTDOWN : ResultCode.CDN_LOST_CARRIER)
+                    .build();
+        }
+        return CallClearRequest.builder().callId(presented).build();
+    }
+
+    /** The registry released {@code call} for GRE idleness: tell both peers. */
+    void tearDownExpired(Call call) {
+        loop.execute(() -> {
+            if (closing) {
+                return;
+            }
+            logger.info("control connection {}: call {} carried no GRE for {} s; clearing it", name, call.id(),
+                    plane.config().timeouts().greIdle().toSeconds());
+            for (Side side : Side.values()) {
+                PptpMessage notice = callTeardown(call, side, true);
+                if (notice != null) {
+                    channel(side).writeAndFlush(notice);
+                }
+            }
+        });
+    }
+
+    private void closeBoth() {
+        accepted.close();
+        connected.close();
+    }
+
+    private void onClosed() {
+        if (accepted.isOpen() || connected.isOpen()) {
+            if (!closing) {
+                // Only one side is closed so far: channelInactive handles it.
+                return;
+            }
+            return;
+        }
+        session.close("control connection closed");
+        closeFuture.complete(null);
+        plane.forget(this);
+    }
+
+    private static String side(Side side) {
+        return side == Side.ACCEPTED ? "accepted" : "connected";
+    }
+
+    private static String address(Object address) {
+        if (address instanceof InetSocketAddress a) {
+            return a.getAddress().getHostAddress() + ":" + a.getPort();
+        }
+        return String.valueOf(address);
+    }
+}
