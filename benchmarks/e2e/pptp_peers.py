@@ -220,8 +220,9 @@ async def run_pns(args):
         for w in writers:
             w.close()
         return 1
-    write_atomically(args.calls_out, results)
-    print("pns: %d calls set up on %d control connections in %.2fs" % (len(results), connections, elapsed), file=sys.stderr)
+    print("pns: %d calls set up on %d control connections in %.2fs" % (len(results), connections, elapsed),
+          file=sys.stderr, flush=True)
+    write_atomically(args.calls_out, results)  # last: run.sh reads the log once this file exists
     # Hold the control connections open while GRE flows; bounded by --hold.
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -145,7 +145,7 @@ kill_ns_processes() { # every process inside our own namespaces: started by this
   local ns=$1 pid
   ip netns list 2>/dev/null | grep -qw "^$ns" || return 0
   for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -TERM "$pid" 2>/dev/null || true; done
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
+  for _ in $(seq 1 50); do # up to 10 s: a peer closing 10,000 connections takes a while
     [ -z "$(ip netns pids "$ns" 2>/dev/null)" ] && return 0
     sleep 0.2
   done
