@@ -285,6 +285,9 @@ public final class RawGreSocket implements EpollIoHandle, GreSendQueue {
             eventLoop = loop;
         }
         Promise<Void> started = loop.newPromise();
+        // An event loop that terminates closes its registered handles, but not always: with a quiet
+        // period of 0 it may end without doing so. Close after termination then (safe: no I/O left).
+        loop.terminationFuture().addListener(terminated -> close0());
         loop.register(this).addListener(future -> {
             if (!future.isSuccess()) {
                 close0();
@@ -506,20 +509,26 @@ public final class RawGreSocket implements EpollIoHandle, GreSendQueue {
                 done.setSuccess(null);
             });
         } catch (RejectedExecutionException e) {
-            // The loop is shutting down: it closes every registered handle itself before it ends.
+            // The loop is shutting down: close once it has ended (if it has not closed us itself).
             loop.terminationFuture().addListener(f -> {
-                if (registration == null) {
-                    close0();
-                }
+                close0();
                 done.setSuccess(null);
             });
         }
         return done;
     }
 
-    /** Called by the event loop when it shuts down (and by {@link #closeAsync()}). */
+    /**
+     * Called by the event loop when it shuts down. From another thread, while the loop runs, this
+     * is {@link #closeAsync()} (the buffers must not be freed under a running receive).
+     */
     @Override
     public void close() {
+        IoEventLoop loop = eventLoop;
+        if (loop != null && !loop.inEventLoop() && !loop.isTerminated()) {
+            closeAsync();
+            return;
+        }
         close0();
     }
 
@@ -529,7 +538,11 @@ public final class RawGreSocket implements EpollIoHandle, GreSendQueue {
         }
         IoRegistration r = registration;
         if (r != null) {
-            r.cancel();
+            try {
+                r.cancel();
+            } catch (RejectedExecutionException e) {
+                // The event loop has ended: its epoll instance is gone, nothing to cancel.
+            }
         }
         try {
             fd.close();

@@ -39,12 +39,15 @@ public final class GreTestNetwork implements AutoCloseable {
     private static final int BLOCKS = 512;
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
 
-    /** Sends GRE: dst count size callId... (Call IDs in turn, sequence numbers 0..count-1 each). */
+    /**
+     * Sends GRE: dst count size protocol callId... (Call IDs in turn, sequence numbers 0..count-1
+     * each), as IP protocol {@code protocol} (47, or another to provoke protocol-unreachable).
+     */
     private static final String SENDER = """
             import socket, struct, sys
-            dst, count, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-            ids = [int(x) for x in sys.argv[4:]]
-            s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 47)
+            dst, count, size, proto = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+            ids = [int(x) for x in sys.argv[5:]]
+            s = socket.socket(socket.AF_INET, socket.SOCK_RAW, proto)
             payload = bytes(range(256)) * (size // 256 + 1)
             for seq in range(count):
                 for cid in ids:
@@ -105,9 +108,23 @@ public final class GreTestNetwork implements AutoCloseable {
         }
     }
 
+    /** Skips or fails unless the process runs as root (CAP_NET_ADMIN for SO_RCVBUFFORCE, namespaces). */
+    public static void requireRoot() {
+        requireRawGre();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:") && !line.split("\\s+")[2].equals("0")) {
+                    skipOrFail("not root (" + line + "): namespaces and forced buffer sizes need root");
+                }
+            }
+        } catch (IOException e) {
+            skipOrFail("cannot read /proc/self/status: " + e);
+        }
+    }
+
     /** Skips or fails unless namespaces can be made (raw GRE, {@code ip}, python3). */
     public static void requireNamespaces() {
-        requireRawGre();
+        requireRoot();
         if (!Files.isExecutable(Path.of("/usr/sbin/ip")) && !Files.isExecutable(Path.of("/sbin/ip"))) {
             skipOrFail("the ip command (iproute2) is not installed");
         }
@@ -192,9 +209,14 @@ public final class GreTestNetwork implements AutoCloseable {
 
     /** Sends {@code count} GRE packets per Call ID from {@code peer} to {@code destination}; waits until sent. */
     public void sendGre(int peer, String destination, int count, int payloadSize, int... callIds) {
+        send(peer, destination, 47, count, payloadSize, callIds);
+    }
+
+    /** Like {@link #sendGre} with another IP protocol number (the bytes are still a GRE header). */
+    public void send(int peer, String destination, int protocol, int count, int payloadSize, int... callIds) {
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace(peer), PYTHON,
                 scripts.resolve("send.py").toString(), destination, Integer.toString(count),
-                Integer.toString(payloadSize)));
+                Integer.toString(payloadSize), Integer.toString(protocol)));
         for (int callId : callIds) {
             command.add(Integer.toString(callId));
         }
