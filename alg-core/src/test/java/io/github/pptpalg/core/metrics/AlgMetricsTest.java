@@ -105,7 +105,9 @@ class AlgMetricsTest {
         assertTrue(map.containsKey("pptp_alg_calls_refused_total{reason=\"call_limit\"}"));
         assertTrue(!map.containsKey("pptp_alg_calls_refused_total{reason=\"acl_denied\"}"));
         assertTrue(!map.containsKey("pptp_alg_control_connections_refused_total{reason=\"call_limit\"}"));
-        int expected = 2 + 7 + 4 + 3 + 2 + 2 + GreDropReason.values().length + 2;
+        long connectionReasons = java.util.Arrays.stream(RefusalReason.values()).filter(r -> !r.isCallRefusal()).count();
+        long callReasons = RefusalReason.values().length - connectionReasons;
+        long expected = 2 + connectionReasons + 4 + callReasons + 2 + 2 + GreDropReason.values().length + 2;
         assertEquals(expected, map.size());
         for (String name : map.keySet()) {
             assertTrue(name.matches("pptp_alg_[a-z_]+(\\{[a-z]+=\"[a-z0-9_]+\"\\})?"), name);

@@ -107,7 +107,7 @@ class AuthorizationCommandTest {
         List<AuthorizationCommand> chain = List.of(
                 AuthorizationCommand.parse("false", LONG),
                 AuthorizationCommand.parse("sh -c 'test \"$1\" = 198.18.0.5' sh", LONG),
-                AuthorizationCommand.parse("touch " + marker, LONG));
+                AuthorizationCommand.parse("sh -c 'touch " + marker + "' sh", LONG));
         assertEquals(AuthorizationOutcome.ALLOWED,
                 AuthorizationCommand.evaluateChain(chain, client, executor).get(20, TimeUnit.SECONDS));
         assertFalse(Files.exists(marker), "the third command must not run");
