@@ -10,19 +10,22 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>{@link #lookup(int, int)} is lock-free, O(1) and allocates nothing: the key is the primitive
  * {@code long} {@code 1<<48 | address<<16 | callId}, the table is open addressing with linear
- * probing over a {@code long[]} of keys and a parallel {@code GreBinding[]} of values, read with
- * acquire semantics. Writers ({@link #putIfAbsent(GreBinding)}, {@link #remove(GreBinding)}) are
- * serialized by a lock and never make a reader wait.
+ * probing over one {@code GreBinding[]}, whose slots are read with acquire semantics and compared by
+ * the key each binding carries. Writers ({@link #putIfAbsent(GreBinding)}, {@link #remove(GreBinding)})
+ * are serialized by a lock and never make a reader wait.
+ *
+ * <p>One array of bindings rather than a {@code long[]} of keys beside it: a hit then costs two
+ * memory accesses (the slot, then the binding, which the caller needs anyway) instead of three, and
+ * a slot's key and value can never be seen out of step because they are one reference.
  *
  * <h2>Why concurrent readers are safe</h2>
  * <ul>
- *   <li>A slot of a published table goes from empty to a key, and afterwards only between keys and
- *       the tombstone; it never becomes empty again, and a live entry never moves. A reader stops at
- *       the first empty slot, so it cannot stop before a key that was present when it started.</li>
- *   <li>An insert writes the value, then the key (release); a remove writes the tombstone into the
- *       key, then clears the value. A reader that sees its key reads the value (acquire) and returns
- *       it only if the binding's own key equals the key looked up; otherwise it keeps probing. So a
- *       lookup never returns a binding of another key, whatever writer it races with.</li>
+ *   <li>A slot of a published table goes from {@code null} (empty) to a binding, and afterwards only
+ *       between bindings and the tombstone; it never becomes empty again, and a live binding never
+ *       moves. A reader stops at the first empty slot, so it cannot stop before a key that was
+ *       present when it started.</li>
+ *   <li>A reader returns a slot's binding only if that binding's own key (a final field) is the key
+ *       looked up, so it never returns a binding of another key, whatever writer it races with.</li>
  *   <li>Resizing (growing, shrinking or just dropping tombstones) builds a complete new table, which
  *       no reader can see yet, and publishes it with a volatile write. The old table is never written
  *       again, so a reader still walking it sees a consistent snapshot.</li>
@@ -30,32 +33,29 @@ import java.util.concurrent.ThreadLocalRandom;
  * A lookup that starts after {@code putIfAbsent(b)} returned {@code true} finds {@code b} (unless
  * it was removed since); a lookup that starts after {@code remove(b)} returned never returns {@code b}.
  *
- * <p>The table holds at most half of its slots non-empty (keys plus tombstones); a rebuild sizes it
- * so that the live bindings use a sixth to a third of it, and one happens when an insert would pass
- * that half or when removals leave a sixteenth or less of it in use. A rebuild costs O(capacity) under the
- * writer lock; readers are not affected. Hash: multiply-shift with an odd multiplier drawn per map,
- * so that an adversary cannot choose addresses that collide.
+ * <p>The table holds at most half of its slots non-empty (bindings plus tombstones); a rebuild sizes
+ * it so that the live bindings use a sixth to a third of it, and one happens when an insert would
+ * pass that half or when removals leave a sixteenth or less of it in use. A rebuild costs
+ * O(capacity) under the writer lock; readers are not affected. Hash: multiply-shift with an odd
+ * multiplier drawn per map, so that an adversary cannot choose addresses that collide.
  */
 public final class CallIdTranslationMap {
 
-    private static final VarHandle KEYS = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final VarHandle VALUES = MethodHandles.arrayElementVarHandle(GreBinding[].class);
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(GreBinding[].class);
 
-    static final long EMPTY = 0;
-    static final long TOMBSTONE = 1;
+    /** Marks a removed binding's slot; its key (0) matches no lookup. */
+    private static final GreBinding TOMBSTONE = new GreBinding();
     private static final int MIN_CAPACITY = 16;
     private static final int MAX_CAPACITY = 1 << 30;
 
-    /** An immutable-shape table: arrays and sizes are final, slots change as described above. */
+    /** A table of fixed size; slots change only as described above. */
     private static final class Table {
-        final long[] keys;
-        final GreBinding[] values;
+        final GreBinding[] slots;
         final int mask;
         final int shift;
 
         Table(int capacity) {
-            keys = new long[capacity];
-            values = new GreBinding[capacity];
+            slots = new GreBinding[capacity];
             mask = capacity - 1;
             shift = 64 - Integer.numberOfTrailingZeros(capacity);
         }
@@ -65,7 +65,7 @@ public final class CallIdTranslationMap {
     private final Object writeLock = new Object();
     private volatile Table table;
     private volatile int size;
-    /** Non-empty slots (live keys plus tombstones) of {@link #table}; guarded by {@link #writeLock}. */
+    /** Non-empty slots (live bindings plus tombstones) of {@link #table}; guarded by {@link #writeLock}. */
     private int used;
     /** Tables built after the first; guarded by {@link #writeLock}, for tests. */
     int rebuilds;
@@ -112,20 +112,17 @@ public final class CallIdTranslationMap {
         }
         long key = GreBinding.key(address, callId);
         Table t = table;
-        long[] keys = t.keys;
+        GreBinding[] slots = t.slots;
         int mask = t.mask;
         int i = home(t, key);
         // Bounded for safety only: a table always has an empty slot, which ends the probe sooner.
         for (int probes = 0; probes <= mask; probes++) {
-            long k = (long) KEYS.getAcquire(keys, i);
-            if (k == key) {
-                GreBinding b = (GreBinding) VALUES.getAcquire(t.values, i);
-                if (b != null && b.key == key) {
-                    return b;
-                }
-                // A writer is changing this slot: the key may live on further along, keep probing.
-            } else if (k == EMPTY) {
+            GreBinding b = (GreBinding) SLOTS.getAcquire(slots, i);
+            if (b == null) {
                 return null;
+            }
+            if (b.key == key) {
+                return b;
             }
             i = i + 1 & mask;
         }
@@ -143,32 +140,31 @@ public final class CallIdTranslationMap {
         long key = binding.key;
         synchronized (writeLock) {
             Table t = table;
-            int mask = t.mask;
+            GreBinding[] slots = t.slots;
             int i = home(t, key);
             int free = -1;
             while (true) {
-                long k = t.keys[i];
-                if (k == key) {
-                    return false;
-                }
-                if (k == EMPTY) {
+                GreBinding b = slots[i];
+                if (b == null) {
                     break;
                 }
-                if (k == TOMBSTONE && free < 0) {
+                if (b.key == key) {
+                    return false;
+                }
+                if (b == TOMBSTONE && free < 0) {
                     free = i;
                 }
-                i = i + 1 & mask;
+                i = i + 1 & t.mask;
             }
             if (free < 0) {
-                if (used + 1 > t.keys.length / 2) {
+                if (used + 1 > slots.length / 2) {
                     t = rebuild(size + 1);
                     i = emptySlot(t, key);
                 }
                 free = i;
                 used++;
             }
-            VALUES.setRelease(t.values, free, binding);
-            KEYS.setRelease(t.keys, free, key);
+            SLOTS.setRelease(t.slots, free, binding);
             size++;
             return true;
         }
@@ -185,26 +181,25 @@ public final class CallIdTranslationMap {
         long key = binding.key;
         synchronized (writeLock) {
             Table t = table;
-            int mask = t.mask;
+            GreBinding[] slots = t.slots;
             int i = home(t, key);
             while (true) {
-                long k = t.keys[i];
-                if (k == key) {
-                    if (t.values[i] != binding) {
+                GreBinding b = slots[i];
+                if (b == null) {
+                    return false;
+                }
+                if (b.key == key) {
+                    if (b != binding) {
                         return false;
                     }
-                    KEYS.setVolatile(t.keys, i, TOMBSTONE);
-                    VALUES.setVolatile(t.values, i, null);
+                    SLOTS.setVolatile(slots, i, TOMBSTONE);
                     int newSize = --size;
-                    if (newSize <= t.keys.length >>> 4 && t.keys.length > MIN_CAPACITY) {
+                    if (newSize <= slots.length >>> 4 && slots.length > MIN_CAPACITY) {
                         rebuild(newSize); // shrink
                     }
                     return true;
                 }
-                if (k == EMPTY) {
-                    return false;
-                }
-                i = i + 1 & mask;
+                i = i + 1 & t.mask;
             }
         }
     }
@@ -216,7 +211,7 @@ public final class CallIdTranslationMap {
 
     /** Slots of the current table (for tests and diagnostics). */
     int capacity() {
-        return table.keys.length;
+        return table.slots.length;
     }
 
     /**
@@ -224,15 +219,12 @@ public final class CallIdTranslationMap {
      * it. Caller holds the write lock.
      */
     private Table rebuild(int minSize) {
-        Table old = table;
+        GreBinding[] old = table.slots;
         Table fresh = new Table(capacityFor(minSize, 3));
         int live = 0;
-        for (int j = 0; j < old.keys.length; j++) {
-            GreBinding b = old.values[j];
-            if (b != null) {
-                int slot = emptySlot(fresh, b.key);
-                fresh.keys[slot] = b.key;
-                fresh.values[slot] = b;
+        for (GreBinding b : old) {
+            if (b != null && b != TOMBSTONE) {
+                fresh.slots[emptySlot(fresh, b.key)] = b;
                 live++;
             }
         }
@@ -245,7 +237,7 @@ public final class CallIdTranslationMap {
     /** First empty slot on {@code key}'s probe sequence in a table without that key. */
     private int emptySlot(Table t, long key) {
         int i = home(t, key);
-        while (t.keys[i] != EMPTY) {
+        while (t.slots[i] != null) {
             i = i + 1 & t.mask;
         }
         return i;
@@ -253,6 +245,6 @@ public final class CallIdTranslationMap {
 
     @Override
     public String toString() {
-        return "CallIdTranslationMap(size: " + size + ", capacity: " + table.keys.length + ')';
+        return "CallIdTranslationMap(size: " + size + ", capacity: " + table.slots.length + ')';
     }
 }

@@ -40,7 +40,7 @@ public final class GreBinding {
         }
     }
 
-    /** The map key: {@code 1 << 48 | (inboundAddress unsigned) << 16 | inboundCallId}, see {@link #key(int, int)}. */
+    /** The map key: {@code 1 << 48 | (inboundAddress unsigned) << 16 | inboundCallId}, see {@link #key(int, int)}; final, so safely published with the binding. */
     final long key;
     private final int inboundAddress;
     private final int inboundCallId;
@@ -78,8 +78,20 @@ public final class GreBinding {
     }
 
     /**
+     * A binding that is no binding: the map's tombstone. Its key, {@code 0}, is no real key's.
+     */
+    GreBinding() {
+        this.key = 0;
+        this.inboundAddress = 0;
+        this.inboundCallId = 0;
+        this.outboundAddress = 0;
+        this.outboundCallId = 0;
+        this.owner = null;
+    }
+
+    /**
      * The map key of {@code (address, callId)}; {@code callId} must be in {@code 0..65535}. Bit 48 is
-     * always set so that no key is {@code 0} (the map's empty slot) or {@code 1} (its tombstone).
+     * always set, so no real key is {@code 0}, the key of the map's tombstone.
      */
     static long key(int address, int callId) {
         return 1L << 48 | (address & 0xFFFF_FFFFL) << 16 | callId;
