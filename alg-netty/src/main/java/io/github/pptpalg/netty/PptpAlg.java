@@ -240,6 +240,11 @@ public final class PptpAlg {
         return registry.metrics().snapshot();
     }
 
+    /** Number of GRE bindings (two per call whose both Call IDs are known) in the translation map. */
+    public int greBindings() {
+        return registry.translationMap().size();
+    }
+
     /** The live control connections and their calls, with their Call ID translations. */
     public List<ConnectionSnapshot> sessions() {
         return registry.sessions();
