@@ -7,8 +7,10 @@ import java.net.InetAddress;
  * Events for embedders (logging, accounting). Every method has an empty default.
  *
  * <p>Methods are called on the thread that caused the event (a control connection's event loop, the
- * thread calling {@link SessionRegistry#expireIdleCalls(long)}), some while a session's lock is held: return
- * quickly and do not call back into the session. An exception thrown by a listener is logged and ignored.
+ * thread calling {@link SessionRegistry#expireIdleCalls(long)}), most while a session's lock is held: return
+ * quickly and do not call back into a session or the registry (snapshots lock sessions: two threads doing so
+ * could deadlock); hand work to another thread if needed. An exception thrown by a listener is logged and
+ * ignored.
  */
 public interface SessionListener {
 
