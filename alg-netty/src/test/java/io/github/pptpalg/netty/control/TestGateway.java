@@ -1,0 +1,137 @@
+package io.github.pptpalg.netty.control;
+
+import io.github.pptpalg.codec.pptp.StartControlConnectionReply;
+import io.github.pptpalg.core.metrics.MetricsSnapshot;
+import io.github.pptpalg.core.nat.CallIdRange;
+import io.github.pptpalg.core.policy.PptpAlgConfig;
+import io.github.pptpalg.core.policy.ProxyPair;
+import io.github.pptpalg.core.session.CallSnapshot;
+import io.github.pptpalg.core.session.ConnectionSnapshot;
+import io.github.pptpalg.netty.PptpAlg;
+import io.github.pptpalg.netty.testing.ControlMessages;
+import io.github.pptpalg.netty.testing.ScriptedPeer;
+import io.github.pptpalg.netty.testing.ScriptedServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * A {@link PptpAlg} with only its control plane ({@code greEnabled(false)}), listening on 127.0.0.1 (ephemeral
+ * port) and relaying to a {@link ScriptedServer} on 127.0.0.1, with gateway Call IDs in {@link #RANGE}, far from
+ * the IDs the scripted peers choose. Closes everything it made.
+ */
+final class TestGateway implements AutoCloseable {
+
+    /** Gateway Call IDs; the scripted peers use IDs below 1000. */
+    static final CallIdRange RANGE = new CallIdRange(40000, 40999);
+
+    final ScriptedServer pac;
+    final PptpAlg alg;
+    private final List<ScriptedPeer> clients = new ArrayList<>();
+
+    private TestGateway(ScriptedServer pac, PptpAlg alg) {
+        this.pac = pac;
+        this.alg = alg;
+    }
+
+    static TestGateway start() {
+        return start(b -> b);
+    }
+
+    /** Starts a gateway whose config is the default one changed by {@code customize}. */
+    static TestGateway start(UnaryOperator<PptpAlgConfig.Builder> customize) {
+        ScriptedServer pac = ScriptedServer.open();
+        try {
+            PptpAlgConfig config = customize.apply(PptpAlgConfig.builder()
+                    .addProxy(new ProxyPair(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), pac.address()))
+                    .callIdRange(RANGE))
+                    .build();
+            PptpAlg alg = PptpAlg.builder(config).greEnabled(false).build();
+            alg.start().get(10, TimeUnit.SECONDS);
+            return new TestGateway(pac, alg);
+        } catch (Exception e) {
+            pac.close();
+            throw new AssertionError("the gateway did not start: " + e, e);
+        }
+    }
+
+    /** Where clients connect. */
+    InetSocketAddress address() {
+        return alg.listenAddresses().get(0);
+    }
+
+    /** A client connected from {@code localAddress} (an address of 127/8). */
+    ScriptedPeer connect(String localAddress) {
+        return connect(new ScriptedPeer.Options().localAddress(localAddress));
+    }
+
+    ScriptedPeer connect(ScriptedPeer.Options options) {
+        ScriptedPeer client = ScriptedPeer.connect(address(), options);
+        clients.add(client);
+        return client;
+    }
+
+    /**
+     * A client from {@code localAddress} whose control connection is established through the gateway: SCCRQ
+     * relayed to a new connection of the scripted PAC, SCCRP relayed back.
+     */
+    Leg establish(String localAddress) {
+        return establish(connect(localAddress));
+    }
+
+    Leg establish(ScriptedPeer client) {
+        client.send(ControlMessages.sccrq());
+        ScriptedPeer server = pac.accept();
+        server.acceptControlConnection();
+        client.expect(StartControlConnectionReply.class);
+        return new Leg(client, server);
+    }
+
+    MetricsSnapshot metrics() {
+        return alg.metrics();
+    }
+
+    /** The one relayed connection whose client is {@code client}. */
+    ConnectionSnapshot session(ScriptedPeer client) {
+        List<ConnectionSnapshot> matching = alg.sessions().stream()
+                .filter(s -> s.acceptedPeer().equals(client.localAddress()))
+                .toList();
+        if (matching.size() != 1) {
+            throw new AssertionError("sessions of " + client + ": " + matching + " (expected: one) in "
+                    + alg.sessions());
+        }
+        return matching.get(0);
+    }
+
+    /** The calls of {@code client}'s connection. */
+    List<CallSnapshot> calls(ScriptedPeer client) {
+        return session(client).calls();
+    }
+
+    /**
+     * Closes the clients and the scripted PAC, then the gateway (bounded): with both legs of every connection gone,
+     * the gateway need not wait out its drain deadline (tests of its graceful close call {@code alg.close()} first).
+     */
+    @Override
+    public void close() {
+        clients.forEach(ScriptedPeer::close);
+        pac.close();
+        try {
+            alg.close().get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the gateway did not close: " + e, e);
+        }
+    }
+
+    /** One relayed control connection: the client's leg and the server's leg. */
+    record Leg(ScriptedPeer client, ScriptedPeer server) {
+    }
+
+    static Duration millis(long millis) {
+        return Duration.ofMillis(millis);
+    }
+}
