@@ -19,8 +19,6 @@ import io.github.pptpalg.codec.pptp.OutgoingCallRequest;
 import io.github.pptpalg.codec.pptp.SetLinkInfo;
 import io.github.pptpalg.codec.pptp.StartControlConnectionReply;
 import io.github.pptpalg.codec.pptp.StartControlConnectionRequest;
-import io.github.pptpalg.codec.pptp.StopControlConnectionReply;
-import io.github.pptpalg.codec.pptp.StopControlConnectionRequest;
 import io.github.pptpalg.codec.pptp.WanErrorNotify;
 import io.github.pptpalg.core.session.CallSnapshot;
 import io.github.pptpalg.core.session.CallState;
@@ -206,12 +204,7 @@ class ControlRelayTest {
                 calls.get(0).connectedGatewayCallId()));
 
         // the stop from the client ends the connection on both legs
-        client.send(ControlMessages.stopRequest());
-        server.expect(StopControlConnectionRequest.class);
-        server.send(ControlMessages.stopReply());
-        client.expect(StopControlConnectionReply.class);
-        client.expectEof();
-        server.expectEof();
+        leg.stop();
         assertEquals(0, gateway.metrics().callsActive());
         assertEquals(3, gateway.metrics().callsClosed());
     }

@@ -1,6 +1,8 @@
 package io.github.pptpalg.netty.control;
 
 import io.github.pptpalg.codec.pptp.StartControlConnectionReply;
+import io.github.pptpalg.codec.pptp.StopControlConnectionReply;
+import io.github.pptpalg.codec.pptp.StopControlConnectionRequest;
 import io.github.pptpalg.core.metrics.MetricsSnapshot;
 import io.github.pptpalg.core.nat.CallIdRange;
 import io.github.pptpalg.core.policy.PptpAlgConfig;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -127,8 +130,39 @@ final class TestGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * Polls the metrics until {@code condition} holds, at most 5 s (for effects that follow what a peer sees, e.g.
+     * the gateway's bookkeeping after it closed a connection).
+     */
+    void awaitMetrics(Predicate<MetricsSnapshot> condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        MetricsSnapshot m = metrics();
+        while (!condition.test(m)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("metrics: expected " + what + " within 5 s, got " + m);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+            m = metrics();
+        }
+    }
+
     /** One relayed control connection: the client's leg and the server's leg. */
     record Leg(ScriptedPeer client, ScriptedPeer server) {
+
+        /** The client stops the control connection, the server agrees: both legs end. */
+        void stop() {
+            client.send(ControlMessages.stopRequest());
+            server.expect(StopControlConnectionRequest.class);
+            server.send(ControlMessages.stopReply());
+            client.expect(StopControlConnectionReply.class);
+            client.expectEof();
+            server.expectEof();
+        }
     }
 
     static Duration millis(long millis) {
