@@ -59,6 +59,7 @@ def run_figures(run_dir):
     return {
         "mode": meta["mode"], "round": int(num(meta, "round")), "payload": int(num(meta, "payload")),
         "calls": int(num(meta, "calls")), "kind": meta.get("kind", "max"), "rate": num(meta, "rate"),
+        "load_pct": int(num(meta, "load_pct")),
         "offered_pps": offered / elapsed if elapsed else 0.0,
         "delivered_pps": good / elapsed if elapsed else 0.0,
         "mbps": num(sink, "good_bytes_ip") * 8 / elapsed / 1e6 if elapsed else 0.0,
@@ -141,7 +142,10 @@ def table(out_dir):
     keys = sorted(groups, key=lambda k: (k[0] != "max", order.get(k[1], 9), k[2], k[3]))
     for key in keys:
         g = groups[key]
-        kind = key[0] if key[0] == "max" else "%s@%.0fkpps" % (key[0], g[0]["rate"] / 1e3)
+        kind = key[0]
+        if kind != "max":
+            load = ("%d%% of kernel, " % g[0]["load_pct"]) if g[0]["load_pct"] else ""
+            kind = "%s@%s%.0fkpps" % (kind, load, median([f["rate"] for f in g]) / 1e3)
         row = [kind, key[1], str(key[2]), str(key[3]), str(len(g))]
         row += [fmt(median([f[c[1]] for f in g]) * c[2], c[3]) for c in cols]
         print("| " + " | ".join(row) + " |")
@@ -153,6 +157,10 @@ def table(out_dir):
                 "WARNING: forwarding delivered nearly all that was offered; the generator may be the bottleneck"
             print("calibration %d B: offered %.0f pps, plain forwarding delivered %.0f pps: %s"
                   % (payload, f["offered_pps"], f["delivered_pps"], verdict))
+    background = median([f["gw_idle_busy_pct"] for f in runs if f["gw_idle_busy_pct"] >= 0])
+    if background == background and background > 10:
+        print("WARNING: the gateway core was %.0f%% busy without benchmark traffic (median): other work shared it, so "
+              "its CPU figures are inflated and the rates depressed; rerun on a quiet machine" % background)
     gw = "placeholder" if any(k[1] == "placeholder" for k in groups) else "gateway"
     parts = []
     for payload in sorted({k[2] for k in groups}):

@@ -6,6 +6,7 @@
 # Run as root. See README.md next to this file.
 set -euo pipefail
 
+ORIG_ARGS="$*"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 
@@ -355,6 +356,7 @@ cpu_gw=$CPU_GW
 clk_tck=$CLK_TCK
 gateway_pid=$GW_PID
 gw_core_busy_pct_without_traffic=$idle_busy_pct
+load_pct=$([ "$kind" = latency ] && echo "$LATENCY_LOAD" || echo 0)
 EOF
   if [ "$kind" != warmup ]; then
     log "  $mode r$round ${payload}B $kind: $(python3 "$HERE/report.py" --one "$dir")"
@@ -427,7 +429,7 @@ fi
 
 {
   echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "command=$0 $*"
+  echo "command=$0 $ORIG_ARGS"
   echo "kernel=$(uname -r)"
   echo "cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
   echo "cores=$NCPU"
