@@ -157,6 +157,10 @@ def table(out_dir):
                 "WARNING: forwarding delivered nearly all that was offered; the generator may be the bottleneck"
             print("calibration %d B: offered %.0f pps, plain forwarding delivered %.0f pps: %s"
                   % (payload, f["offered_pps"], f["delivered_pps"], verdict))
+    missed = [f for f in runs if f["kind"] == "latency" and f["rate"] > 0 and f["offered_pps"] < 0.95 * f["rate"]]
+    if missed:
+        print("WARNING: %d fixed-rate run(s) offered less than 95%% of the target rate (generator core too busy); "
+              "their latency is not at the stated load" % len(missed))
     background = median([f["gw_idle_busy_pct"] for f in runs if f["gw_idle_busy_pct"] >= 0])
     if background == background and background > 10:
         print("WARNING: the gateway core was %.0f%% busy without benchmark traffic (median): other work shared it, so "
