@@ -42,7 +42,20 @@ public final class PptpClient implements AutoCloseable {
         private int maxEchoWait = -1;
         private boolean nobuffer;
         private int loglevel = 1;
+        private int randomByte = -1;
         private final List<String> arguments = new ArrayList<>();
+
+        /**
+         * Makes pptp read {@code value} repeated from /dev/random (a file bind-mounted over it in pptp's private
+         * mount namespace), so that two clients pick the same Call ID, as they may by chance.
+         */
+        public Options fixedRandomByte(int value) {
+            if (value < 0 || value > 0xFF) {
+                throw new IllegalArgumentException("value: " + value + " (expected: 0..255)");
+            }
+            this.randomByte = value;
+            return this;
+        }
 
         /** {@code --idle-wait}: seconds of idleness before an Echo-Request (use 2 or more, see interop notes). */
         public Options idleWait(int seconds) {
@@ -120,8 +133,21 @@ public final class PptpClient implements AutoCloseable {
             pptp.add("--nobuffer");
         }
         pptp.addAll(options.arguments);
+        String fixedRandom = "";
+        if (options.randomByte >= 0) {
+            Path random = directory.resolve("random");
+            byte[] bytes = new byte[4096];
+            java.util.Arrays.fill(bytes, (byte) options.randomByte);
+            try {
+                Files.write(random, bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + random, e);
+            }
+            fixedRandom = " && mount --bind " + random + " /dev/random";
+        }
         List<String> command = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
-                "mkdir -p /run/pptp && mount -t tmpfs -o mode=0755,size=1m pptpalg /run/pptp && exec \"$0\" \"$@\"",
+                "mkdir -p /run/pptp && mount -t tmpfs -o mode=0755,size=1m pptpalg /run/pptp" + fixedRandom
+                        + " && exec \"$0\" \"$@\"",
                 InteropFiles.PYTHON, wrapper.toString(), socket.toString()));
         command.addAll(pptp);
         Process process;
