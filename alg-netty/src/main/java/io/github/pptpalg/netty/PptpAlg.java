@@ -25,6 +25,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -66,6 +67,7 @@ public final class PptpAlg {
     private final SessionRegistry registry;
     private final PacketTap tap;
     private final boolean greEnabled;
+    private final Duration controlIdle;
     private final Object lock = new Object();
     private IoEventLoopGroup controlGroup;
     private ExecutorService authorizationExecutor;
@@ -80,6 +82,7 @@ public final class PptpAlg {
         this.config = builder.config;
         this.tap = builder.tap;
         this.greEnabled = builder.greEnabled;
+        this.controlIdle = builder.controlIdle != null ? builder.controlIdle : builder.config.timeouts().controlIdle();
         this.registry = new SessionRegistry(config, new AlgMetrics(), builder.listener);
     }
 
@@ -125,7 +128,7 @@ public final class PptpAlg {
                 authorizationExecutor = Executors.newCachedThreadPool(
                         new DefaultThreadFactory("pptp-alg-authorization", true));
                 controlPlane = new ControlPlane(config, registry, controlGroup, serverType, channelType, tap,
-                        authorizationExecutor);
+                        authorizationExecutor, controlIdle);
                 CompletableFuture<Void> gre;
                 if (greEnabled) {
                     grePlane = GrePlane.builder()
@@ -269,6 +272,7 @@ public final class PptpAlg {
         private SessionListener listener = new SessionListener() { };
         private PacketTap tap;
         private boolean greEnabled = true;
+        private Duration controlIdle;
 
         private Builder(PptpAlgConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -292,6 +296,12 @@ public final class PptpAlg {
          */
         public Builder greEnabled(boolean greEnabled) {
             this.greEnabled = greEnabled;
+            return this;
+        }
+
+        /** Tests only: a control idle timeout below the RFC floor that the configuration enforces. */
+        Builder controlIdleForTesting(Duration controlIdle) {
+            this.controlIdle = Objects.requireNonNull(controlIdle, "controlIdle");
             return this;
         }
 

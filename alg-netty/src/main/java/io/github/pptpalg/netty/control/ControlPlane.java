@@ -27,6 +27,7 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -51,6 +52,7 @@ public final class ControlPlane {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(8 * 1024, 32 * 1024);
 
     private final PptpAlgConfig config;
+    private final Duration controlIdle;
     private final SessionRegistry registry;
     private final EventLoopGroup group;
     private final Class<? extends ServerChannel> serverChannelType;
@@ -68,6 +70,18 @@ public final class ControlPlane {
     public ControlPlane(PptpAlgConfig config, SessionRegistry registry, EventLoopGroup group,
             Class<? extends ServerChannel> serverChannelType, Class<? extends Channel> channelType, PacketTap tap,
             Executor authorizationExecutor) {
+        this(config, registry, group, serverChannelType, channelType, tap, authorizationExecutor,
+                config.timeouts().controlIdle());
+    }
+
+    /**
+     * As above, with the control idle timeout given explicitly instead of the configuration's, which cannot be
+     * shorter than RFC 2637's 120 s: for tests of the keep-alive that cannot wait two minutes.
+     */
+    public ControlPlane(PptpAlgConfig config, SessionRegistry registry, EventLoopGroup group,
+            Class<? extends ServerChannel> serverChannelType, Class<? extends Channel> channelType, PacketTap tap,
+            Executor authorizationExecutor, Duration controlIdle) {
+        this.controlIdle = Objects.requireNonNull(controlIdle, "controlIdle");
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.group = Objects.requireNonNull(group, "group");
@@ -79,6 +93,11 @@ public final class ControlPlane {
 
     PptpAlgConfig config() {
         return config;
+    }
+
+    /** The control idle timeout in force (the configuration's unless a test shortened it). */
+    Duration controlIdle() {
+        return controlIdle;
     }
 
     SessionRegistry registry() {
@@ -129,7 +148,7 @@ public final class ControlPlane {
         if (tap != null) {
             p.addLast("tap", new ControlTapHandler(tap));
         }
-        long idleNanos = config.timeouts().controlIdle().toNanos() / 2;
+        long idleNanos = controlIdle.toNanos() / 2;
         p.addLast("idle", new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS));
         p.addLast("decoder", new PptpControlDecoder(config.maxControlMessageLength()));
         p.addLast("encoder", new PptpControlEncoder());

@@ -209,10 +209,8 @@ final class ControlRelay {
         }
         int i = side.ordinal();
         if (idleOnce[i]) {
-            fail(side.other(), "the " + side(side) + " side sent nothing for "
-                    + plane.config().timeouts().controlIdle().toSeconds() + " s, not even an Echo-Reply",
-                    StopReason.NONE);
-            channel(side).close();
+            fail(side, "the " + side(side) + " side sent nothing for " + plane.controlIdle().toMillis()
+                    + " ms, not even an Echo-Reply", StopReason.NONE);
             return;
         }
         idleOnce[i] = true;
