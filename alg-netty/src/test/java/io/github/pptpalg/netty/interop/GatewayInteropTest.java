@@ -201,6 +201,24 @@ class GatewayInteropTest {
     }
 
     @Test
+    void closeTellsBothPeersAndCompletesWithinTheDrainDeadline() throws Exception {
+        PptpAlg alg = gateway(0);
+        Pptpd server = use(Pptpd.start(topology.server()));
+        PptpClient client = client(0);
+        call(client, server);
+        long start = System.nanoTime();
+        alg.close().get(10, TimeUnit.SECONDS);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(millis < alg.config().timeouts().closeDrain().toMillis() + 1000, "close took " + millis + " ms");
+        assertEquals(0, alg.greBindings());
+        assertTrue(alg.sessions().isEmpty(), alg.sessions().toString());
+        // pptp-linux got Call-Disconnect-Notify and Stop-Control-Connection-Request and ends; pptpd got
+        // Call-Clear-Request and Stop-Control-Connection-Request and ends its control connection process
+        await(() -> client.processes().isEmpty(), "pptp-linux to end: " + client.log());
+        await(() -> server.controlConnections().isEmpty(), "pptpd's control connection to end");
+    }
+
+    @Test
     void strayGreIsDroppedCountedAndNeverReachesAPeer() {
         long icmpBefore = topology.icmpProtocolUnreachableSent();
         PptpAlg alg = gateway(0, 1);
