@@ -13,12 +13,15 @@ import java.net.InetSocketAddress;
  * writer indexes must be left as they are).
  *
  * <p>IPv4 addresses are {@code int}s, {@code a.b.c.d} being {@code a<<24 | b<<16 | c<<8 | d}. For a sent GRE
- * packet whose source address the kernel chooses, the gateway passes its local address of that leg (the
- * control connection's local address on that side).
+ * packet, whose source address the kernel chooses by its routes, the gateway passes the address the packet was
+ * received on.
  */
 public interface PacketTap {
 
-    /** One control message exactly as it crossed the wire (received or sent), without IP/TCP headers. */
+    /**
+     * Control bytes exactly as they crossed the wire (received or sent), without IP/TCP headers: one TCP read or
+     * one write, which may hold part of a message or several (a capture reader reassembles them like a peer).
+     */
     void controlMessage(InetSocketAddress source, InetSocketAddress destination, ByteBuf message);
 
     /** One GRE packet (enhanced-GRE header + payload, no IPv4 header) received or sent by the gateway. */

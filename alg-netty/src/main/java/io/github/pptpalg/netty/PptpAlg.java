@@ -138,6 +138,7 @@ public final class PptpAlg {
                             .directions(binding -> ((Call) binding.owner()).greDirection(binding))
                             .loops(config.greEventLoops())
                             .receiveBufferSize(config.greReceiveBufferBytes())
+                            .packetTap(tap)
                             .build();
                     gre = grePlane.start();
                 } else {

@@ -4,6 +4,7 @@ import io.github.pptpalg.core.metrics.AlgMetrics;
 import io.github.pptpalg.core.nat.CallIdAllocator;
 import io.github.pptpalg.core.nat.CallIdRange;
 import io.github.pptpalg.core.nat.CallIdTranslationMap;
+import io.github.pptpalg.netty.PacketTap;
 import io.github.pptpalg.netty.raw.GreCallIdFilter;
 import io.github.pptpalg.netty.raw.RawGre;
 import io.github.pptpalg.netty.raw.RawGreSocket;
@@ -64,6 +65,7 @@ public final class GrePlane {
     private final GreDirectionResolver directions;
     private final CallIdRange range;
     private final RawGreSocketOptions socketOptions;
+    private final PacketTap tap;
 
     private final Object lock = new Object();
     private IoEventLoopGroup ownGroup;
@@ -80,6 +82,7 @@ public final class GrePlane {
         this.directions = Objects.requireNonNull(builder.directions, "directions");
         this.range = builder.range != null ? builder.range : allocator.range();
         this.socketOptions = builder.socketOptions;
+        this.tap = builder.tap;
     }
 
     /** A builder; translation map, allocator, metrics and direction resolver are required. */
@@ -114,7 +117,7 @@ public final class GrePlane {
                     for (int i = 0; i < loops; i++) {
                         GreCallIdFilter filter = loops == 1 ? whole : whole.slice(loops, i);
                         opened.add(RawGreSocket.open(filter, socketOptions,
-                                new GreRelay(translationMap, allocator, metrics, directions)));
+                                new GreRelay(translationMap, allocator, metrics, directions, tap)));
                     }
                 } catch (IOException | RuntimeException e) {
                     opened.forEach(RawGreSocket::closeAsync);
@@ -243,6 +246,7 @@ public final class GrePlane {
         private GreDirectionResolver directions;
         private CallIdRange range;
         private RawGreSocketOptions socketOptions = RawGreSocketOptions.defaults();
+        private PacketTap tap;
 
         private Builder() {
         }
@@ -304,6 +308,12 @@ public final class GrePlane {
         /** Shortcut for the receive buffer size of the socket options (default 8 MiB). */
         public Builder receiveBufferSize(int bytes) {
             this.socketOptions = socketOptions.withReceiveBufferSize(bytes);
+            return this;
+        }
+
+        /** Shows every valid GRE packet, as received and as sent, to {@code tap} (default: none). */
+        public Builder packetTap(PacketTap tap) {
+            this.tap = tap;
             return this;
         }
 

@@ -10,6 +10,7 @@ import io.github.pptpalg.core.metrics.GreDropReason;
 import io.github.pptpalg.core.nat.CallIdAllocator;
 import io.github.pptpalg.core.nat.CallIdTranslationMap;
 import io.github.pptpalg.core.nat.GreBinding;
+import io.github.pptpalg.netty.PacketTap;
 import io.github.pptpalg.netty.raw.GreDatagramHandler;
 import io.github.pptpalg.netty.raw.GreSendQueue;
 import io.netty.buffer.ByteBuf;
@@ -55,6 +56,7 @@ public final class GreRelay implements GreDatagramHandler {
     private final CallIdAllocator allocator;
     private final AlgMetrics metrics;
     private final GreDirectionResolver directions;
+    private final PacketTap tap;
 
     /**
      * @param bindings where to look up (source address, Call ID)
@@ -64,6 +66,17 @@ public final class GreRelay implements GreDatagramHandler {
      */
     public GreRelay(CallIdTranslationMap bindings, CallIdAllocator allocator, AlgMetrics metrics,
             GreDirectionResolver directions) {
+        this(bindings, allocator, metrics, directions, null);
+    }
+
+    /**
+     * As above, showing every valid GRE packet to {@code tap} twice: as received, and as sent after the Call
+     * ID rewrite (with the address it was received on as its source: the kernel picks the actual source
+     * address of the outbound leg by its routes). Null: no tap, and the relay step pays one null check.
+     */
+    public GreRelay(CallIdTranslationMap bindings, CallIdAllocator allocator, AlgMetrics metrics,
+            GreDirectionResolver directions, PacketTap tap) {
+        this.tap = tap;
         this.bindings = Objects.requireNonNull(bindings, "bindings");
         this.allocator = Objects.requireNonNull(allocator, "allocator");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -86,6 +99,9 @@ public final class GreRelay implements GreDatagramHandler {
             return;
         }
         int source = Ipv4Header.sourceAddress(buffer, offset);
+        if (tap != null) {
+            tap.grePacket(source, Ipv4Header.destinationAddress(buffer, offset), buffer.slice(greOffset, greLength));
+        }
         int callId = EnhancedGreHeader.callId(buffer, greOffset);
         GreBinding binding = bindings.lookup(source, callId);
         if (binding == null) {
@@ -96,6 +112,10 @@ public final class GreRelay implements GreDatagramHandler {
         int relayedBytes = SENT_IPV4_HEADER_LENGTH + greLength;
         binding.countPacket(relayedBytes);
         metrics.greRelayed(directions.directionOf(binding), relayedBytes);
+        if (tap != null) {
+            tap.grePacket(Ipv4Header.destinationAddress(buffer, offset), binding.outboundAddress(),
+                    buffer.slice(greOffset, greLength));
+        }
         sendQueue.add(greOffset, greLength, binding.outboundAddress());
     }
 
