@@ -70,9 +70,10 @@ public final class GreRelay implements GreDatagramHandler {
     }
 
     /**
-     * As above, showing every valid GRE packet to {@code tap} twice: as received, and as sent after the Call
-     * ID rewrite (with the address it was received on as its source: the kernel picks the actual source
-     * address of the outbound leg by its routes). Null: no tap, and the relay step pays one null check.
+     * As above, showing {@code tap} every well-formed GRE packet as received (relayed or dropped for want of a
+     * binding), and every relayed one again as sent after the Call ID rewrite (with the address it was received
+     * on as its source: the kernel picks the actual source address of the outbound leg by its routes). Null: no
+     * tap, and the relay step pays one null check.
      */
     public GreRelay(CallIdTranslationMap bindings, CallIdAllocator allocator, AlgMetrics metrics,
             GreDirectionResolver directions, PacketTap tap) {
