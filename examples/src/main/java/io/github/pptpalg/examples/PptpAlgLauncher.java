@@ -148,7 +148,8 @@ public final class PptpAlgLauncher {
                 }
                 alg = PptpAlg.builder(options.config())
                         .listener(new EventLog())
-                        .packetTap(pcap)
+                        .packetTap(PacketLog.combine(pcap,
+                                options.logging().level() == LogSettings.Level.TRACE ? new PacketLog() : null))
                         .build();
                 try {
                     alg.start().get();
