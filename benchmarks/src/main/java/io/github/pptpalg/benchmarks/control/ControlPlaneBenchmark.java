@@ -5,6 +5,7 @@ import io.github.pptpalg.core.nat.CallIdRange;
 import io.github.pptpalg.core.policy.Limits;
 import io.github.pptpalg.core.policy.PptpAlgConfig;
 import io.github.pptpalg.core.policy.ProxyPair;
+import io.github.pptpalg.core.policy.Timeouts;
 import io.github.pptpalg.netty.PptpAlg;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -84,6 +85,9 @@ public final class ControlPlaneBenchmark {
     private static final InetAddress PAC_ADDRESS = address(127, 0, 0, 3);
     /** The gateway's Call IDs in load mode: disjoint from the peers' own IDs (1..4095). */
     private static final CallIdRange LOAD_GATEWAY_RANGE = new CallIdRange(4096, 65535);
+
+    /** Close-drain timeout in heap mode (default 5 s): see {@link #settle()}. */
+    private static final Duration HEAP_CLOSE_DRAIN = Duration.ofSeconds(1);
 
     private enum Target { GATEWAY, DIRECT }
 
@@ -342,6 +346,7 @@ public final class ControlPlaneBenchmark {
                 .limits(Limits.unlimited())
                 .callIdRange(range)
                 .callIdQuarantine(Duration.ZERO)
+                .timeouts(Timeouts.defaults().withCloseDrain(HEAP_CLOSE_DRAIN))
                 .build();
         PptpAlg alg = PptpAlg.builder(config).greEnabled(o.gre).build();
         alg.start().get(30, TimeUnit.SECONDS);
@@ -362,60 +367,94 @@ public final class ControlPlaneBenchmark {
                 ok &= h.release() && h.errors() == 0;
             }
             ok &= checkDrained(alg);
-            HeapProbe.Histogram base = HeapProbe.histogram();
+            settle();
+            Path dir = Files.createTempDirectory("control-plane-heap");
+            HeapProbe.Snapshot base = HeapProbe.take(dir.resolve("baseline.txt"));
             System.out.printf(Locale.ROOT, "baseline: live %,d bytes (%,d objects), used heap after GC %,d bytes, "
-                    + "pooled direct memory %,d bytes%n", base.bytes(), base.instances(), base.usedHeapAfterGc(),
-                    PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory());
+                    + "pooled direct memory %,d bytes; histograms in %s%n", base.bytes(), base.instances(),
+                    base.usedHeapAfterGc(), PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory(), dir);
             for (int k : o.heapCalls) {
-                int connections = (k + m - 1) / m;
-                System.out.printf(Locale.ROOT, "%n== K = %,d calls on %,d control connections ==%n", k, connections);
-                // Direct first: the peers' own share.
-                ScriptedPns.Hold direct = pns.hold(pacDirect, ScriptedPac.OWN_CALL_IDS, k, connections);
-                HeapProbe.Histogram hd = HeapProbe.histogram();
-                System.out.printf(Locale.ROOT, "direct:  %,d calls held (%d refused, %d errors); live %,d bytes, "
-                        + "+%,d over baseline = %,.0f bytes/call (the peers alone)%n", direct.held(), direct.refused(),
-                        direct.errors(), hd.bytes(), hd.bytes() - base.bytes(),
-                        (hd.bytes() - base.bytes()) / (double) Math.max(1, direct.held()));
-                ok &= direct.release() && direct.errors() == 0 && direct.held() == k;
-                if (direct.firstError() != null) {
-                    System.out.println("PNS error: " + direct.firstError());
-                }
-                ScriptedPns.Hold through = pns.hold(gateway, range, k, connections);
-                MetricsSnapshot during = alg.metrics();
-                int bindings = alg.greBindings();
-                HeapProbe.Histogram hg = HeapProbe.histogram();
-                long held = through.held();
-                long gatewayBytes = hg.bytes() - hd.bytes();
-                System.out.printf(Locale.ROOT, "gateway: %,d calls held (%d refused, %d errors), gateway metrics: %,d "
-                        + "live calls, %,d control connections, %,d GRE bindings; live %,d bytes, +%,d over baseline%n",
-                        held, through.refused(), through.errors(), during.callsActive(),
-                        during.controlConnectionsActive(), bindings, hg.bytes(), hg.bytes() - base.bytes());
-                if (through.firstError() != null) {
-                    System.out.println("PNS error: " + through.firstError());
-                }
-                System.out.printf(Locale.ROOT, "GATEWAY HEAP PER CALL (K=%d, %d calls/connection): %,.0f bytes "
-                        + "(live bytes through the gateway - live bytes direct = %,d, / %,d calls); used-heap "
-                        + "variant: %,.0f bytes; target <= 1024: %s%n", k, m, gatewayBytes / (double) Math.max(1, held),
-                        gatewayBytes, held,
-                        (hg.usedHeapAfterGc() - hd.usedHeapAfterGc()) / (double) Math.max(1, held),
-                        gatewayBytes / (double) Math.max(1, held) <= 1024 ? "met" : "MISSED");
-                System.out.println("classes that grew most (through the gateway vs direct), per call:");
-                for (HeapProbe.Row r : hg.growthOver(hd, 15)) {
-                    System.out.printf(Locale.ROOT, "    %9.1f B  %6.2f objects  %s%n", r.bytes() / (double) held,
-                            r.instances() / (double) held, r.className());
-                }
-                ok &= through.release() && through.errors() == 0 && held + through.refused() == k;
-                ok &= checkDrained(alg);
-                if (through.refused() > 0) {
-                    System.out.printf(Locale.ROOT, "note: %d of %d calls refused by the gateway (Call IDs exhausted: "
-                            + "%s)%n", through.refused(), k, alg.metrics().callsRefused());
-                }
+                ok &= heapRound(alg, pns, gateway, pacDirect, range, k, m, base, dir);
             }
-            HeapProbe.Histogram end = HeapProbe.histogram();
+            HeapProbe.Snapshot end = HeapProbe.take(dir.resolve("end.txt"));
             System.out.printf(Locale.ROOT, "%nafter all releases: live %,d bytes (%+,d vs baseline)%n", end.bytes(),
                     end.bytes() - base.bytes());
         } finally {
             alg.close().get(30, TimeUnit.SECONDS);
+        }
+        return ok;
+    }
+
+    /**
+     * After a control connection's normal stop the relay still schedules its drain deadline, which keeps the
+     * relay and both channels reachable for the close-drain timeout: wait that out so one measurement does not
+     * count the previous one's leftovers.
+     */
+    private static void settle() throws InterruptedException {
+        Thread.sleep(HEAP_CLOSE_DRAIN.toMillis() + 500);
+    }
+
+    /** The peers' share: K calls held directly on the PAC; only numbers survive, so nothing of it stays live. */
+    private record DirectRound(long held, HeapProbe.Snapshot heap, boolean ok) {
+    }
+
+    private static DirectRound holdDirect(ScriptedPns pns, InetSocketAddress pacDirect, int k, int connections,
+            HeapProbe.Snapshot base, Path dir) throws Exception {
+        ScriptedPns.Hold direct = pns.hold(pacDirect, ScriptedPac.OWN_CALL_IDS, k, connections);
+        HeapProbe.Snapshot hd = HeapProbe.take(dir.resolve("direct-" + k + ".txt"));
+        long held = direct.held();
+        System.out.printf(Locale.ROOT, "direct:  %,d calls held (%d refused, %d errors); live %,d bytes, +%,d over "
+                + "baseline = %,.0f bytes/call (the peers alone)%n", held, direct.refused(), direct.errors(),
+                hd.bytes(), hd.bytes() - base.bytes(), (hd.bytes() - base.bytes()) / (double) Math.max(1, held));
+        if (direct.firstError() != null) {
+            System.out.println("PNS error: " + direct.firstError());
+        }
+        boolean ok = direct.release() && direct.errors() == 0 && held == k;
+        settle();
+        return new DirectRound(held, hd, ok);
+    }
+
+    /** One K: direct, then through the gateway; prints the gateway's heap per call and its largest classes. */
+    private static boolean heapRound(PptpAlg alg, ScriptedPns pns, InetSocketAddress gateway,
+            InetSocketAddress pacDirect, CallIdRange range, int k, int m, HeapProbe.Snapshot base, Path dir)
+            throws Exception {
+        int connections = (k + m - 1) / m;
+        System.out.printf(Locale.ROOT, "%n== K = %,d calls on %,d control connections (load average %s) ==%n", k,
+                connections, loadAverage());
+        DirectRound direct = holdDirect(pns, pacDirect, k, connections, base, dir);
+        boolean ok = direct.ok();
+        HeapProbe.Snapshot hd = direct.heap();
+        ScriptedPns.Hold through = pns.hold(gateway, range, k, connections);
+        HeapProbe.Snapshot hg = HeapProbe.take(dir.resolve("gateway-" + k + ".txt"));
+        MetricsSnapshot during = alg.metrics();
+        int bindings = alg.greBindings();
+        long held = through.held();
+        long refused = through.refused();
+        long gatewayBytes = hg.bytes() - hd.bytes();
+        double perCall = gatewayBytes / (double) Math.max(1, held);
+        System.out.printf(Locale.ROOT, "gateway: %,d calls held (%d refused, %d errors), gateway metrics: %,d live "
+                + "calls, %,d control connections, %,d GRE bindings; live %,d bytes, +%,d over baseline%n", held,
+                refused, through.errors(), during.callsActive(), during.controlConnectionsActive(), bindings,
+                hg.bytes(), hg.bytes() - base.bytes());
+        if (through.firstError() != null) {
+            System.out.println("PNS error: " + through.firstError());
+        }
+        System.out.printf(Locale.ROOT, "GATEWAY HEAP PER CALL (K=%d, %d calls/connection): %,.0f bytes (live bytes "
+                + "through the gateway - live bytes direct = %,d, / %,d calls); used-heap variant: %,.0f bytes; "
+                + "target <= 1024: %s%n", k, m, perCall, gatewayBytes, held,
+                (hg.usedHeapAfterGc() - hd.usedHeapAfterGc()) / (double) Math.max(1, held),
+                perCall <= 1024 ? "met" : "MISSED");
+        System.out.println("classes that grew most (through the gateway vs direct), per call:");
+        for (HeapProbe.Row r : hg.growthOver(hd, 15)) {
+            System.out.printf(Locale.ROOT, "    %9.1f B  %6.2f objects  %s%n", r.bytes() / (double) held,
+                    r.instances() / (double) held, r.className());
+        }
+        ok &= through.release() && through.errors() == 0 && held + refused == k;
+        ok &= checkDrained(alg);
+        settle();
+        if (refused > 0) {
+            System.out.printf(Locale.ROOT, "note: %d of %d calls refused by the gateway: %s%n", refused, k,
+                    alg.metrics().callsRefused());
         }
         return ok;
     }

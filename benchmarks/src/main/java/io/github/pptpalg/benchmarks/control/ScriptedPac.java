@@ -14,10 +14,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -95,8 +94,13 @@ final class ScriptedPac implements AutoCloseable {
     private final class PacConnection extends ChannelInboundHandlerAdapter {
 
         private final CallIdRange expectedCallIds;
-        /** Call ID as received (the PNS's, or the gateway's for it) -> this PAC's own Call ID. */
-        private final Map<Integer, Integer> calls = new HashMap<>();
+        /**
+         * Live calls: Call ID as received (the PNS's, or the gateway's for it) -> this PAC's own Call ID, in two
+         * parallel arrays (no boxing, so the heap per call does not depend on the Call IDs' values).
+         */
+        private int[] received = new int[4];
+        private int[] own = new int[4];
+        private int calls;
         private final BitSet ownIdsInUse = new BitSet();
         private int nextOwnId = OWN_CALL_IDS.lowest();
 
@@ -129,32 +133,50 @@ final class ScriptedPac implements AutoCloseable {
                     if (!expectedCallIds.contains(callId)) {
                         error("PAC: OCRQ Call ID " + callId + " outside " + expectedCallIds);
                     }
-                    int own = allocate();
-                    if (calls.putIfAbsent(callId, own) != null) {
+                    if (indexOf(callId) >= 0) {
                         error("PAC: OCRQ Call ID " + callId + " of a live call");
-                        ownIdsInUse.clear(own);
                         return;
                     }
+                    int ownId = allocate();
+                    if (calls == received.length) {
+                        received = Arrays.copyOf(received, calls * 2);
+                        own = Arrays.copyOf(own, calls * 2);
+                    }
+                    received[calls] = callId;
+                    own[calls++] = ownId;
                     outgoingCalls.incrementAndGet();
-                    Frames.send(ctx, Frames.OCRP, own, callId);
+                    Frames.send(ctx, Frames.OCRP, ownId, callId);
                 }
                 case CALL_CLEAR_REQUEST -> {
                     int callId = PptpControlCodec.callId(frame, at);
-                    Integer own = calls.remove(callId);
-                    if (own == null) {
+                    int i = indexOf(callId);
+                    if (i < 0) {
                         error("PAC: CCRQ for unknown Call ID " + callId);
                         return;
                     }
-                    ownIdsInUse.clear(own);
-                    Frames.send(ctx, Frames.CDN, own, -1);
+                    int ownId = own[i];
+                    calls--;
+                    received[i] = received[calls];
+                    own[i] = own[calls];
+                    ownIdsInUse.clear(ownId);
+                    Frames.send(ctx, Frames.CDN, ownId, -1);
                 }
                 case STOP_CONTROL_CONNECTION_REQUEST -> {
-                    calls.clear();
+                    calls = 0;
                     ownIdsInUse.clear();
                     Frames.send(ctx, Frames.STOP_CCRP, -1, -1);
                 }
                 default -> error("PAC: unexpected " + type.abbreviation());
             }
+        }
+
+        private int indexOf(int callId) {
+            for (int i = 0; i < calls; i++) {
+                if (received[i] == callId) {
+                    return i;
+                }
+            }
+            return -1;
         }
 
         private int allocate() {

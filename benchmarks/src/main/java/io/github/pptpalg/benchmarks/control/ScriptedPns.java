@@ -108,7 +108,9 @@ final class ScriptedPns {
             for (Channel ch : run.channels) {
                 ch.eventLoop().execute(() -> ((PnsConnection) ch.pipeline().last()).stopIfHolding());
             }
-            return run.done.await(60, TimeUnit.SECONDS);
+            boolean done = run.done.await(60, TimeUnit.SECONDS);
+            run.channels.clear();
+            return done;
         }
     }
 
