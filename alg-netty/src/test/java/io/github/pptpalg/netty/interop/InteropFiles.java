@@ -145,6 +145,28 @@ final class InteropFiles {
         return text.toString();
     }
 
+    /**
+     * Packets the kernel dropped host-wide at its per-CPU input backlog (the 2nd column of
+     * {@code /proc/net/softnet_stat}, summed; -1 if unreadable). veth traffic of every network
+     * namespace passes that backlog, so a process flooding any namespace (a benchmark's GRE
+     * generator) makes our packets disappear too; GRE has no retransmission, so a test then sees
+     * a frame lost. Failure messages quote this counter's growth.
+     */
+    static long backlogDrops() {
+        try {
+            long total = 0;
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/net/softnet_stat"))) {
+                String[] columns = line.trim().split("\\s+");
+                if (columns.length > 1) {
+                    total += Long.parseLong(columns[1], 16);
+                }
+            }
+            return total;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     static void sleep(long millis) {
         try {
             Thread.sleep(millis);

@@ -41,6 +41,7 @@ public final class PppPipe implements AutoCloseable {
     private final CountDownLatch peerClosed = new CountDownLatch(1);
     private volatile boolean closed;
     private volatile long framesReceived;
+    private final long backlogDropsAtStart = InteropFiles.backlogDrops();
 
     private PppPipe(String name, SocketChannel channel, long pid) {
         this.name = name;
@@ -153,9 +154,11 @@ public final class PppPipe implements AutoCloseable {
     public byte[] receive(Duration timeout) {
         byte[] frame = poll(timeout);
         if (frame == null) {
+            long drops = InteropFiles.backlogDrops() - backlogDropsAtStart;
             throw new AssertionFailedError("no PPP frame from " + name + " within " + timeout
                     + (isPeerClosed() ? " (the peer closed)" : "") + "; received so far: " + framesReceived
-                    + ", bad FCS " + badFcs());
+                    + ", bad FCS " + badFcs() + (drops > 0 ? "; meanwhile the kernel dropped " + drops
+                    + " packets host-wide at its input backlog (another process flooding? GRE does not retransmit)" : ""));
         }
         return frame;
     }
