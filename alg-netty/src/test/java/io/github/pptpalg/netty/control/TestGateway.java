@@ -47,7 +47,11 @@ final class TestGateway implements AutoCloseable {
 
     /** Starts a gateway whose config is the default one changed by {@code customize}. */
     static TestGateway start(UnaryOperator<PptpAlgConfig.Builder> customize) {
-        ScriptedServer pac = ScriptedServer.open();
+        return start(ScriptedServer.open(), customize);
+    }
+
+    /** Starts a gateway relaying to {@code pac} (which it then owns). */
+    static TestGateway start(ScriptedServer pac, UnaryOperator<PptpAlgConfig.Builder> customize) {
         try {
             PptpAlgConfig config = customize.apply(PptpAlgConfig.builder()
                     .addProxy(new ProxyPair(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), pac.address()))

@@ -63,8 +63,9 @@ public final class ScriptedPeer implements AutoCloseable {
     private final OutputStream out;
     private final String name;
     private Duration timeout = DEFAULT_TIMEOUT;
-    /** Received bytes not yet returned as a frame: {@code inbox[0, inboxLength)}. */
+    /** Received bytes not yet returned as a frame: {@code inbox[inboxStart, inboxStart + inboxLength)}. */
     private byte[] inbox = new byte[4096];
+    private int inboxStart;
     private int inboxLength;
     private boolean eof;
     private byte[] lastFrame;
@@ -367,14 +368,14 @@ public final class ScriptedPeer implements AutoCloseable {
     private byte[] nextFrame(long deadline) {
         while (true) {
             if (inboxLength >= 2) {
-                int length = (inbox[0] & 0xFF) << 8 | inbox[1] & 0xFF;
+                int length = (inbox[inboxStart] & 0xFF) << 8 | inbox[inboxStart + 1] & 0xFF;
                 if (length < PptpControlCodec.HEADER_LENGTH) {
                     throw new AssertionError(name + ": malformed frame, Length " + length + ": "
                             + describePending());
                 }
                 if (inboxLength >= length) {
-                    byte[] frame = Arrays.copyOf(inbox, length);
-                    System.arraycopy(inbox, length, inbox, 0, inboxLength - length);
+                    byte[] frame = Arrays.copyOfRange(inbox, inboxStart, inboxStart + length);
+                    inboxStart += length;
                     inboxLength -= length;
                     lastFrame = frame;
                     return frame;
@@ -396,6 +397,14 @@ public final class ScriptedPeer implements AutoCloseable {
 
     /** Reads what arrives within {@code nanos} into the inbox; sets {@link #eof} at the end or a reset. */
     private void fill(long nanos) {
+        if (Thread.currentThread().isInterrupted()) {
+            // e.g. JUnit's @Timeout: blocking socket reads do not notice interrupts by themselves
+            throw new AssertionError(name + ": interrupted while waiting");
+        }
+        if (inboxStart > 0) {
+            System.arraycopy(inbox, inboxStart, inbox, 0, inboxLength);
+            inboxStart = 0;
+        }
         if (inbox.length - inboxLength < 2048) {
             inbox = Arrays.copyOf(inbox, Math.max(inbox.length * 2, MAX_FRAME + 1));
         }
@@ -431,7 +440,7 @@ public final class ScriptedPeer implements AutoCloseable {
 
     private String describePending() {
         int shown = Math.min(inboxLength, 64);
-        return inboxLength + " byte(s) " + HexFormat.of().formatHex(inbox, 0, shown) + (shown < inboxLength ? "..." : "");
+        return inboxLength + " byte(s) " + HexFormat.of().formatHex(inbox, inboxStart, inboxStart + shown) + (shown < inboxLength ? "..." : "");
     }
 
     static String format(Object address) {
