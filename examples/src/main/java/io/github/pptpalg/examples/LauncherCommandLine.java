@@ -526,7 +526,8 @@ public final class LauncherCommandLine {
                         + "command-line options win."},
             optionListHeading = "%nOptions:%n",
             footerHeading = "%n",
-            footer = {"Exit status: 0 after --help or --version or a clean shutdown, 1 on a fatal error.",
+            footer = {"Exit status: 0 after --help or --version, 1 on a fatal error. SIGTERM or SIGINT closes the "
+                    + "gateway gracefully (peers are told), then the JVM exits with 143 or 130.",
                 "Example: " + NAME + " -p 0.0.0.0:1723,198.18.1.2 -a 198.18.0.0/24 --metrics 127.0.0.1:9723"})
     static final class Arguments {
 

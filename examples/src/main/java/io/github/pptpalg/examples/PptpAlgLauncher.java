@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link LauncherCommandLine} turns the arguments into {@link LauncherOptions} (or help, version, or a
  * one-line error); {@link Gateway#start(LauncherOptions)} then starts the gateway with its capture file and
- * metrics endpoint, and a shutdown hook closes everything gracefully on SIGTERM/SIGINT. Exit status 0 after
- * {@code --help}, {@code --version} or a shutdown; 1, with the reason on one line on standard error, for a bad
- * option or a gateway that cannot start (listen address in use, no CAP_NET_RAW, ...).
+ * metrics endpoint, and a shutdown hook closes everything gracefully on SIGTERM/SIGINT (the JVM then exits with
+ * 143/130, as Java programs do). Exit status 0 after {@code --help} or {@code --version}; 1, with the reason on
+ * one line on standard error, for a bad option or a gateway that cannot start (listen address in use, no
+ * CAP_NET_RAW, ...).
  *
  * <p>No logger may be created in this class before the logging options are applied: slf4j-simple reads its
  * configuration once, when the first logger is made.
