@@ -71,11 +71,12 @@ public final class ControlPlaneBenchmark {
               --calls-per-connection M   calls per control connection (default 100; heap mode: 64; max 4095)
               --duration S               load phase in seconds, both targets together (default 10)
               --slice-ms MS              length of one slice before switching target (default 1000)
-              --warmup S                 warm-up seconds, not reported (default 3)
+              --warmup S                 warm-up seconds, not reported (default 8)
               --latency-connections L    connections in the light-load latency phase (default 1)
               --latency-duration S       light-load phase in seconds, both targets together (default 4)
-              --quarantine-ms MS         gateway Call ID quarantine in load mode (default 1000; the library's
-                                         default of 10 s caps the sustained rate, see the results file)
+              --quarantine-ms MS         gateway Call ID quarantine in load mode (default 250). Released IDs
+                                         rest this long, so at most (61440 / 2) / quarantine calls/s can be
+                                         sustained: 122,880/s at 250 ms, 3,072/s at the library's 10 s
               --gre on|off               also run the GRE plane (root, raw socket; default off)
               --heap K1,K2,...           heap mode: hold K calls open and measure the heap per call
             """;
@@ -394,6 +395,22 @@ public final class ControlPlaneBenchmark {
         Thread.sleep(HEAP_CLOSE_DRAIN.toMillis() + 500);
     }
 
+    private static String origin(String className) {
+        if (className.startsWith("io.netty.")) {
+            return "io.netty";
+        }
+        if (className.startsWith("io.github.pptpalg.")) {
+            return "pptp-alg";
+        }
+        if (className.startsWith("[Lio.github.pptpalg.")) {
+            return "pptp-alg arrays";
+        }
+        if (className.startsWith("java.") || className.startsWith("jdk.") || className.startsWith("sun.")) {
+            return "JDK";
+        }
+        return "other arrays/classes";
+    }
+
     /** The peers' share: K calls held directly on the PAC; only numbers survive, so nothing of it stays live. */
     private record DirectRound(long held, HeapProbe.Snapshot heap, boolean ok) {
     }
@@ -449,6 +466,14 @@ public final class ControlPlaneBenchmark {
             System.out.printf(Locale.ROOT, "    %9.1f B  %6.2f objects  %s%n", r.bytes() / (double) held,
                     r.instances() / (double) held, r.className());
         }
+        Map<String, Long> byOrigin = new java.util.TreeMap<>();
+        for (HeapProbe.Row r : hg.growthOver(hd, Integer.MAX_VALUE)) {
+            byOrigin.merge(origin(r.className()), r.bytes(), Long::sum);
+        }
+        StringBuilder origins = new StringBuilder();
+        byOrigin.forEach((origin, bytes) -> origins.append(String.format(Locale.ROOT, "  %s %.0f B", origin,
+                bytes / (double) held)));
+        System.out.println("growth per call by origin:" + origins);
         ok &= through.release() && through.errors() == 0 && held + refused == k;
         ok &= checkDrained(alg);
         settle();
@@ -504,10 +529,10 @@ public final class ControlPlaneBenchmark {
         boolean callsPerConnectionSet;
         int durationSeconds = 10;
         int sliceMillis = 1000;
-        int warmupSeconds = 3;
+        int warmupSeconds = 8;
         int latencyConnections = 1;
         int latencyDurationSeconds = 4;
-        int quarantineMillis = 1000;
+        int quarantineMillis = 250;
         boolean gre;
         int[] heapCalls;
 
