@@ -58,7 +58,7 @@ public final class Demo {
     private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(10);
     /** How long receivers may lag behind the senders at the end. */
     private static final long DRAIN_MILLIS = 3000;
-    private static final int PEER_RECEIVE_BUFFER = 4 << 20;
+    private static final int PEER_RECEIVE_BUFFER = 16 << 20;
     private static final Duration PEER_RECEIVE_TIMEOUT = Duration.ofMillis(100);
 
     private final DemoOptions options;
@@ -195,7 +195,7 @@ public final class Demo {
                 failures.addAll(messages(pac.failures));
                 pns.hangUp();
                 pns.awaitDone(1000);
-                DemoReport report = report(pnsLegs, pacLegs, pnsGre, pacGre, pns, pac, 0,
+                DemoReport report = report(pnsLegs, pacLegs, pnsGre, pacGre, pns, pac, 0, -1, -1, -1,
                         closeGateway(alg, failures), failures);
                 report.print(out);
                 out.flush();
@@ -203,12 +203,18 @@ public final class Demo {
             }
             printCalls(pnsLegs, pacLegs);
 
+            long backlogDropsBefore = KernelDrops.backlogDrops();
             long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
             long sendDeadline = start + options.duration().toNanos()
                     + Math.max(TimeUnit.SECONDS.toNanos(5), options.duration().toNanos() / 2);
             pnsGre.startSending(start, sendDeadline);
             pacGre.startSending(start, sendDeadline);
             long dataEnd = progress(alg, pnsGre, pacGre, start, sendDeadline);
+            long backlogDropsAfter = KernelDrops.backlogDrops();
+            long backlogDrops = backlogDropsBefore < 0 || backlogDropsAfter < 0 ? -1
+                    : backlogDropsAfter - backlogDropsBefore;
+            long pnsSocketDrops = KernelDrops.rawSocketDrops(pnsSocket.address());
+            long pacSocketDrops = KernelDrops.rawSocketDrops(pacSocket.address());
 
             pnsGre.stop(1000);
             pacGre.stop(1000);
@@ -220,8 +226,8 @@ public final class Demo {
             if (!pac.awaitConnectionsClosed(5000)) {
                 failures.add("the PAC's control connections did not close");
             }
-            DemoReport report = report(pnsLegs, pacLegs, pnsGre, pacGre, pns, pac, dataEnd - start, metrics,
-                    failures);
+            DemoReport report = report(pnsLegs, pacLegs, pnsGre, pacGre, pns, pac, dataEnd - start, backlogDrops,
+                    pacSocketDrops, pnsSocketDrops, metrics, failures);
             report.print(out);
             out.flush();
             return report;
@@ -263,7 +269,8 @@ public final class Demo {
     }
 
     private DemoReport report(CallLeg[] pnsLegs, CallLeg[] pacLegs, GreEndpoint pnsGre, GreEndpoint pacGre,
-            DemoPns pns, DemoPac pac, long dataNanos, MetricsSnapshot metrics, List<String> failures) {
+            DemoPns pns, DemoPac pac, long dataNanos, long backlogDrops, long pacSocketDrops, long pnsSocketDrops,
+            MetricsSnapshot metrics, List<String> failures) {
         List<String> all = new ArrayList<>(failures);
         all.addAll(messages(pns.failures));
         all.addAll(messages(pac.failures));
@@ -271,11 +278,11 @@ public final class Demo {
         all.addAll(messages(pacGre.failures));
         return new DemoReport(options.calls(), options.connections(), options.calls() * options.packetsPerLeg(),
                 DemoReport.Direction.of("PNS -> PAC", GreDirection.ACCEPTED_TO_CONNECTED, pnsLegs, pacLegs,
-                        strays(pacGre)),
+                        strays(pacGre), pacSocketDrops),
                 DemoReport.Direction.of("PAC -> PNS", GreDirection.CONNECTED_TO_ACCEPTED, pacLegs, pnsLegs,
-                        strays(pnsGre)),
+                        strays(pnsGre), pnsSocketDrops),
                 pns.callsCleared.get(), pac.callsCleared.get(), pns.connectionsStopped.get(),
-                pac.connectionsStopped.get(), dataNanos, metrics, all);
+                pac.connectionsStopped.get(), dataNanos, backlogDrops, metrics, all);
     }
 
     private static long strays(GreEndpoint receiver) {

@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param pnsConnectionsStopped control connections the PNS stopped (StopCCRQ answered by StopCCRP)
  * @param pacConnectionsStopped StopCCRQs the PAC answered
  * @param dataNanos how long data flowed, from the first packet due to the last packet received
+ * @param kernelBacklogDrops packets the kernel's input backlogs dropped during the data phase, host-wide
+ *        ({@link KernelDrops#backlogDrops()}), or -1 if unknown
  * @param gateway the gateway's counters after it closed
  * @param failures what went wrong outside the counts (setup, teardown, I/O), as messages
  */
@@ -40,6 +42,7 @@ record DemoReport(
         int pnsConnectionsStopped,
         int pacConnectionsStopped,
         long dataNanos,
+        long kernelBacklogDrops,
         MetricsSnapshot gateway,
         List<String> failures) {
 
@@ -66,6 +69,7 @@ record DemoReport(
      * @param wrongSource packets of a call that came from another address than the gateway's
      * @param sendErrors packets the kernel refused to send
      * @param strays GRE for the receiving peer that belonged to no call or was malformed
+     * @param receiverSocketDrops packets the kernel dropped at the receiving peer's full socket queue, or -1
      */
     record Direction(
             String label,
@@ -80,11 +84,12 @@ record DemoReport(
             long reordered,
             long wrongSource,
             long sendErrors,
-            long strays) {
+            long strays,
+            long receiverSocketDrops) {
 
         /** Totals over the legs of one sending and one receiving peer (the same calls, the same order). */
         static Direction of(String label, GreDirection gatewayDirection, CallLeg[] senders, CallLeg[] receivers,
-                long strays) {
+                long strays, long receiverSocketDrops) {
             long sentPackets = 0;
             long sentBytes = 0;
             long receivedPackets = 0;
@@ -110,7 +115,7 @@ record DemoReport(
                 wrongSource += receiver.wrongSource.get();
             }
             return new Direction(label, gatewayDirection, sentPackets, sentBytes, receivedPackets, receivedBytes,
-                    corrupt, duplicates, missing, reordered, wrongSource, sendErrors, strays);
+                    corrupt, duplicates, missing, reordered, wrongSource, sendErrors, strays, receiverSocketDrops);
         }
     }
 
@@ -147,6 +152,10 @@ record DemoReport(
         expect(problems, "gateway: control connections still active", gateway.controlConnectionsActive(), 0);
         expect(problems, "gateway: protocol errors", gateway.protocolErrorsTotal(), 0);
         return problems;
+    }
+
+    private static String known(long count) {
+        return count < 0 ? "unknown" : Long.toString(count);
     }
 
     private static void expect(List<String> problems, String what, long actual, long expected) {
@@ -204,7 +213,17 @@ record DemoReport(
             out.printf(Locale.ROOT, "  checks       %s: %d corrupt, %d duplicated, %d missing, %d reordered,"
                     + " %d from a wrong source, %d send errors, %d strays%n", d.label(), d.corrupt(), d.duplicates(),
                     d.missing(), d.reordered(), d.wrongSource(), d.sendErrors(), d.strays());
+            long relayed = gateway.grePackets(d.gatewayDirection());
+            if (d.missing() > 0) {
+                // The kernel drops silently when an input backlog or a raw socket's receive queue is full: before
+                // the gateway relays, or after (at the receiving peer's socket).
+                out.printf(Locale.ROOT, "               %s: %d lost before the gateway relayed them, %d after;"
+                        + " the receiver's socket queue dropped %s%n", d.label(), Math.max(0, d.sentPackets() - relayed),
+                        Math.max(0, relayed - d.receivedPackets()), known(d.receiverSocketDrops()));
+            }
         }
+        out.println("  kernel       input backlog drops during the run: " + known(kernelBacklogDrops)
+                + (kernelBacklogDrops > 0 ? " (host-wide: other traffic on this host overloads it)" : ""));
         List<String> problems = problems();
         if (problems.isEmpty()) {
             out.println("  result       PASS: every packet arrived once and intact, and the peers' counts equal"
