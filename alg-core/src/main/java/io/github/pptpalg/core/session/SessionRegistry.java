@@ -9,6 +9,7 @@ import io.github.pptpalg.core.policy.PptpAlgConfig;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +73,7 @@ public final class SessionRegistry {
     /** As {@link #SessionRegistry(PptpAlgConfig, AlgMetrics, SessionListener)} with the given clock. */
     public SessionRegistry(PptpAlgConfig config, AlgMetrics metrics, SessionListener listener, LongSupplier nanoClock) {
         this(config, new CallIdTranslationMap(),
-                new CallIdAllocator(config.callIdRange(), config.callIdQuarantine(), RandomGenerator.getDefault(), nanoClock),
+                new CallIdAllocator(config.callIdRange(), config.callIdQuarantine(), new SecureRandom(), nanoClock),
                 metrics, listener, nanoClock);
     }
 
