@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -398,6 +399,31 @@ class LauncherCommandLineTest {
     // ------------------------------------------------------------------------------------ logging
 
     @Test
+    void logFileIsAppendedTo() throws IOException {
+        Path log = file("gateway.log", "earlier run\n");
+        java.io.PrintStream original = System.err;
+        try {
+            new LogSettings(LogSettings.Level.INFO, log).apply();
+            System.err.println("this run");
+        } finally {
+            java.io.PrintStream redirected = System.err;
+            System.setErr(original);
+            redirected.close();
+        }
+        assertEquals(List.of("earlier run", "this run"), Files.readAllLines(log));
+    }
+
+    @Test
+    void unwritableLogFileIsAnError() {
+        Path log = directory.resolve("no/such/dir/gateway.log");
+        java.io.PrintStream original = System.err;
+        CommandLineException e = assertThrows(CommandLineException.class,
+                () -> LauncherCommandLine.parse(new String[] {"-p", "198.18.1.2", "-l", log.toString()}, LogSettings::apply));
+        assertSame(original, System.err, "standard error untouched");
+        assertTrue(e.getMessage().startsWith("--log " + log + ": cannot open for appending: "), e.getMessage());
+    }
+
+    @Test
     void logSettingsAsSlf4jSimpleProperties() {
         Map<String, String> info = new LogSettings(LogSettings.Level.INFO, null).systemProperties();
         assertEquals("info", info.get("org.slf4j.simpleLogger.defaultLogLevel"));
@@ -411,6 +437,6 @@ class LauncherCommandLineTest {
 
         Map<String, String> trace = new LogSettings(LogSettings.Level.TRACE, Path.of("/var/log/x.log")).systemProperties();
         assertEquals("trace", trace.get("org.slf4j.simpleLogger.log.io.github.pptpalg"));
-        assertEquals("/var/log/x.log", trace.get("org.slf4j.simpleLogger.logFile"));
+        assertEquals("System.err", trace.get("org.slf4j.simpleLogger.logFile"), "a file is reached through System.err");
     }
 }
