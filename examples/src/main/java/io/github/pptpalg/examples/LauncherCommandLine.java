@@ -53,13 +53,12 @@ import picocli.CommandLine.ParseResult;
  *
  * <h2>Configuration file</h2>
  * A {@link Properties} file whose keys are the long option names without dashes ({@code proxy},
- * {@code call-id-range}, {@code debug}, ...). A repeatable option takes a comma-separated list
- * ({@code proxy = 198.18.0.1,198.18.1.2} is one pair; write {@code proxy.1 = ...}, {@code proxy.2 = ...} for
- * several, and {@code acl = 10.0.0.0/8, 192.168.0.0/16} lists subnets) or numbered keys {@code key.N}, read in
- * the order of N. Commas separate list items for {@code acl} only; {@code proxy} has a comma inside one pair and
- * {@code aclCmd} a command line, so their plain key holds exactly one value and numbered keys hold more. Flags
- * take {@code true} or {@code false}. An option given on the command line replaces the file's value (for a
- * repeatable option: all of the file's values).
+ * {@code call-id-range}, {@code debug}, ...). A repeatable option takes numbered keys {@code key.N}, read in the
+ * order of N ({@code proxy.1 = 198.18.1.2}, {@code proxy.2 = 0.0.0.0:1724,198.18.1.3}); the plain key counts as
+ * number 0. For {@code acl} the plain key may also hold a comma-separated list
+ * ({@code acl = 10.0.0.0/8, 192.168.0.0/16}); for {@code proxy} and {@code aclCmd} it holds exactly one value,
+ * since a pair has a comma inside and a command line may. Flags take {@code true} or {@code false}. An option
+ * given on the command line replaces the file's value (for a repeatable option: all of the file's values).
  */
 public final class LauncherCommandLine {
 

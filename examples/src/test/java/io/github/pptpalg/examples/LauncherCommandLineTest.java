@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -336,6 +337,19 @@ class LauncherCommandLineTest {
         assertEquals(10L << 20, options.pcapLimitBytes());
         assertEquals(address("127.0.0.1", 9724), options.metricsAddress());
         assertEquals(config, options.configFile());
+    }
+
+    @Test
+    void theShippedExampleConfigFileIsValid() throws IOException {
+        Path shipped = Path.of("src/main/dist/pptp-alg.properties");
+        Assumptions.assumeTrue(Files.isRegularFile(shipped), "run from the examples module's directory");
+        LauncherOptions options = run("--config", shipped.toString());
+        assertEquals(List.of("0.0.0.0:1723,198.18.1.2:1723"), proxies(options.config()));
+        assertEquals(List.of(Subnet.parse("198.18.0.0/24"), Subnet.parse("10.0.0.0/8")), options.config().accessList().subnets());
+        assertEquals(Limits.defaults(), options.config().limits(), "the file spells out the defaults");
+        assertEquals(Timeouts.defaults(), options.config().timeouts(), "the file spells out the defaults");
+        assertEquals(PptpAlgConfig.DEFAULT_CALL_ID_RANGE, options.config().callIdRange());
+        assertEquals(address("127.0.0.1", 9723), options.metricsAddress());
     }
 
     @Test
