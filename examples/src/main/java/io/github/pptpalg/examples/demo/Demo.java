@@ -61,6 +61,8 @@ public final class Demo {
     private static final int PEER_RECEIVE_BUFFER = 16 << 20;
     private static final Duration PEER_RECEIVE_TIMEOUT = Duration.ofMillis(100);
 
+    private static final String SIMPLE_LOGGER_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
     private final DemoOptions options;
     private final PrintStream out;
 
@@ -108,6 +110,10 @@ public final class Demo {
 
     /** {@code java -cp pptp-alg.jar io.github.pptpalg.examples.demo.Demo [options]}; exits with the run's code. */
     public static void main(String[] args) {
+        // The demo prints what happens; the gateway's own log says only what goes wrong (unless asked otherwise).
+        if (System.getProperty(SIMPLE_LOGGER_LEVEL) == null) {
+            System.setProperty(SIMPLE_LOGGER_LEVEL, "warn");
+        }
         DemoOptions options;
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             printUsage(System.out);

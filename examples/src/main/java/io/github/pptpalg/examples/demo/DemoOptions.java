@@ -22,6 +22,8 @@ public final class DemoOptions {
     public static final int DEFAULT_CALLS_PER_CONNECTION = 2;
     /** The gateway's default limit of calls per control connection. */
     public static final int MAX_CALLS_PER_CONNECTION = 64;
+    /** The gateway's default limit of control connections per client address (all of the demo's come from one). */
+    public static final int MAX_CONNECTIONS = 64;
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(5);
     public static final Duration MIN_DURATION = Duration.ofMillis(100);
     public static final Duration MAX_DURATION = Duration.ofMinutes(10);
@@ -244,9 +246,16 @@ public final class DemoOptions {
         /**
          * The options.
          *
-         * @throws IllegalArgumentException if {@code rate * duration} exceeds {@link #MAX_PACKETS_PER_LEG}
+         * @throws IllegalArgumentException if {@code rate * duration} exceeds {@link #MAX_PACKETS_PER_LEG}, or the
+         *     calls need more than {@link #MAX_CONNECTIONS} control connections
          */
         public DemoOptions build() {
+            int connections = (calls + callsPerConnection - 1) / callsPerConnection;
+            if (connections > MAX_CONNECTIONS) {
+                throw new IllegalArgumentException("--calls / --calls-per-connection: " + calls + " / "
+                        + callsPerConnection + " = " + connections + " control connections (expected: <= "
+                        + MAX_CONNECTIONS + ", the gateway's limit per client address)");
+            }
             long packets = rate * duration.toMillis() / 1000;
             if (packets > MAX_PACKETS_PER_LEG) {
                 throw new IllegalArgumentException("--rate x --duration: " + packets + " packets per call and direction"

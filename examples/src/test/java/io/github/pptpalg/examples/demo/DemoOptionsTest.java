@@ -65,6 +65,8 @@ class DemoOptionsTest {
                     + " --duration, --rate, --payload)",
             "--rate 100000 --duration 10m | --rate x --duration: 60000000 packets per call and direction"
                     + " (expected: <= 20000000)",
+            "--calls 65 --calls-per-connection 1 | --calls / --calls-per-connection: 65 / 1 = 65 control connections"
+                    + " (expected: <= 64, the gateway's limit per client address)",
     })
     void rejectsBadInputNamingOptionAndValue(String commandLine, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
