@@ -154,9 +154,12 @@ public final class PptpAlg {
                     synchronized (lock) {
                         listenAddresses = List.copyOf(addresses);
                     }
-                    long sweep = Math.max(100, Math.min(1000, config.timeouts().greIdle().toMillis() / 4));
-                    idleSweep = controlGroup.next().scheduleAtFixedRate(this::expireIdleCalls, sweep, sweep,
-                            TimeUnit.MILLISECONDS);
+                    if (greEnabled) {
+                        // without the GRE plane nothing counts a call's packets: every call would look idle
+                        long sweep = Math.max(100, Math.min(1000, config.timeouts().greIdle().toMillis() / 4));
+                        idleSweep = controlGroup.next().scheduleAtFixedRate(this::expireIdleCalls, sweep, sweep,
+                                TimeUnit.MILLISECONDS);
+                    }
                     logger.info("PPTP gateway started: {} listener(s), Call IDs {}{}", addresses.size(),
                             config.callIdRange(), greEnabled ? "" : " (GRE plane disabled)");
                     result.complete(null);
@@ -293,7 +296,8 @@ public final class PptpAlg {
 
         /**
          * Without the GRE plane the gateway relays only control connections (no raw socket, no root needed);
-         * for tests and for deployments where another component relays GRE. Default: enabled.
+         * for tests and for deployments where another component relays GRE. Calls then never expire for GRE
+         * idleness ({@code Timeouts.greIdle()} is not applied: the gateway sees no GRE). Default: enabled.
          */
         public Builder greEnabled(boolean greEnabled) {
             this.greEnabled = greEnabled;
