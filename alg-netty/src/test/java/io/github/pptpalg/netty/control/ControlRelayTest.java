@@ -112,6 +112,7 @@ class ControlRelayTest {
                 call.connectedCallId(), call.connectedGatewayCallId()));
         assertEquals(1, gateway.metrics().callsActive());
         assertEquals(1, gateway.metrics().callsEstablished());
+        assertEquals(2, gateway.alg.greBindings(), "GRE bindings of the call, one per direction");
 
         leg.client().send(ControlMessages.ccrq(7));
         assertEquals(gA, leg.server().expect(CallClearRequest.class).callId(), "CCRQ's Call ID at the server");
@@ -119,6 +120,7 @@ class ControlRelayTest {
         CallDisconnectNotify cdn = leg.client().expect(CallDisconnectNotify.class);
         assertEquals(ControlMessages.cdn(700).withCallId(gC), cdn, "CDN at the client");
         assertEquals(List.of(), gateway.calls(leg.client()), "no live call after the CDN");
+        assertEquals(0, gateway.alg.greBindings(), "GRE bindings after the CDN");
         assertEquals(0, gateway.metrics().callsActive());
         assertEquals(1, gateway.metrics().callsClosed());
 

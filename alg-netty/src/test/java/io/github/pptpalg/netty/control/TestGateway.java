@@ -3,29 +3,41 @@ package io.github.pptpalg.netty.control;
 import io.github.pptpalg.codec.pptp.StartControlConnectionReply;
 import io.github.pptpalg.codec.pptp.StopControlConnectionReply;
 import io.github.pptpalg.codec.pptp.StopControlConnectionRequest;
+import io.github.pptpalg.core.metrics.AlgMetrics;
 import io.github.pptpalg.core.metrics.MetricsSnapshot;
 import io.github.pptpalg.core.nat.CallIdRange;
 import io.github.pptpalg.core.policy.PptpAlgConfig;
 import io.github.pptpalg.core.policy.ProxyPair;
 import io.github.pptpalg.core.session.CallSnapshot;
 import io.github.pptpalg.core.session.ConnectionSnapshot;
+import io.github.pptpalg.core.session.SessionListener;
+import io.github.pptpalg.core.session.SessionRegistry;
+import io.github.pptpalg.netty.PacketTap;
 import io.github.pptpalg.netty.PptpAlg;
 import io.github.pptpalg.netty.testing.ControlMessages;
 import io.github.pptpalg.netty.testing.ScriptedPeer;
 import io.github.pptpalg.netty.testing.ScriptedServer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * A {@link PptpAlg} with only its control plane ({@code greEnabled(false)}), listening on 127.0.0.1 (ephemeral
- * port) and relaying to a {@link ScriptedServer} on 127.0.0.1, with gateway Call IDs in {@link #RANGE}, far from
- * the IDs the scripted peers choose. Closes everything it made.
+ * A gateway listening on 127.0.0.1 (ephemeral port) and relaying to a {@link ScriptedServer} on 127.0.0.1, with
+ * gateway Call IDs in {@link #RANGE}, far from the IDs the scripted peers choose. Either a {@link PptpAlg} with
+ * only its control plane ({@code greEnabled(false)}, {@link #start}), or a bare {@link ControlPlane} with its own
+ * {@link SessionRegistry} for tests that need to reach inside ({@link #startPlane}). Closes everything it made.
  */
 final class TestGateway implements AutoCloseable {
 
@@ -33,12 +45,61 @@ final class TestGateway implements AutoCloseable {
     static final CallIdRange RANGE = new CallIdRange(40000, 40999);
 
     final ScriptedServer pac;
+    /** The facade, or null for a bare control plane. */
     final PptpAlg alg;
+    /** The bare control plane's parts, or null for the facade. */
+    final ControlPlane plane;
+    final SessionRegistry registry;
+    private final EventLoopGroup group;
+    private final ExecutorService authorizationExecutor;
+    private final InetSocketAddress planeAddress;
     private final List<ScriptedPeer> clients = new ArrayList<>();
 
     private TestGateway(ScriptedServer pac, PptpAlg alg) {
         this.pac = pac;
         this.alg = alg;
+        this.plane = null;
+        this.registry = null;
+        this.group = null;
+        this.authorizationExecutor = null;
+        this.planeAddress = null;
+    }
+
+    private TestGateway(ScriptedServer pac, ControlPlane plane, SessionRegistry registry, EventLoopGroup group,
+            ExecutorService authorizationExecutor, InetSocketAddress planeAddress) {
+        this.pac = pac;
+        this.alg = null;
+        this.plane = plane;
+        this.registry = registry;
+        this.group = group;
+        this.authorizationExecutor = authorizationExecutor;
+        this.planeAddress = planeAddress;
+    }
+
+    /**
+     * A bare control plane (NIO transport, one event loop) with a control idle timeout of {@code controlIdle}, below
+     * the configuration's floor, through the plane's test constructor.
+     */
+    static TestGateway startPlane(Duration controlIdle, PacketTap tap) {
+        ScriptedServer pac = ScriptedServer.open();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        ExecutorService executor = Executors.newCachedThreadPool();
+        try {
+            PptpAlgConfig config = PptpAlgConfig.builder()
+                    .addProxy(new ProxyPair(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), pac.address()))
+                    .callIdRange(RANGE)
+                    .build();
+            SessionRegistry registry = new SessionRegistry(config, new AlgMetrics(), SessionListener.NOOP);
+            ControlPlane plane = new ControlPlane(config, registry, group, NioServerSocketChannel.class,
+                    NioSocketChannel.class, tap, executor, controlIdle);
+            InetSocketAddress address = plane.bind().get(10, TimeUnit.SECONDS).get(0);
+            return new TestGateway(pac, plane, registry, group, executor, address);
+        } catch (Exception e) {
+            pac.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            executor.shutdownNow();
+            throw new AssertionError("the control plane did not start: " + e, e);
+        }
     }
 
     static TestGateway start() {
@@ -68,7 +129,7 @@ final class TestGateway implements AutoCloseable {
 
     /** Where clients connect. */
     InetSocketAddress address() {
-        return alg.listenAddresses().get(0);
+        return alg != null ? alg.listenAddresses().get(0) : planeAddress;
     }
 
     /** A client connected from {@code localAddress} (an address of 127/8). */
@@ -99,17 +160,21 @@ final class TestGateway implements AutoCloseable {
     }
 
     MetricsSnapshot metrics() {
-        return alg.metrics();
+        return alg != null ? alg.metrics() : registry.metrics().snapshot();
+    }
+
+    List<ConnectionSnapshot> sessions() {
+        return alg != null ? alg.sessions() : registry.sessions();
     }
 
     /** The one relayed connection whose client is {@code client}. */
     ConnectionSnapshot session(ScriptedPeer client) {
-        List<ConnectionSnapshot> matching = alg.sessions().stream()
+        List<ConnectionSnapshot> matching = sessions().stream()
                 .filter(s -> s.acceptedPeer().equals(client.localAddress()))
                 .toList();
         if (matching.size() != 1) {
             throw new AssertionError("sessions of " + client + ": " + matching + " (expected: one) in "
-                    + alg.sessions());
+                    + sessions());
         }
         return matching.get(0);
     }
@@ -128,9 +193,18 @@ final class TestGateway implements AutoCloseable {
         clients.forEach(ScriptedPeer::close);
         pac.close();
         try {
-            alg.close().get(15, TimeUnit.SECONDS);
+            if (alg != null) {
+                alg.close().get(15, TimeUnit.SECONDS);
+            } else {
+                plane.close("test over").get(15, TimeUnit.SECONDS);
+            }
         } catch (Exception e) {
             throw new AssertionError("the gateway did not close: " + e, e);
+        } finally {
+            if (group != null) {
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+                authorizationExecutor.shutdownNow();
+            }
         }
     }
 
