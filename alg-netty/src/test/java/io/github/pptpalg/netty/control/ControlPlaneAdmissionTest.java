@@ -3,8 +3,10 @@ package io.github.pptpalg.netty.control;
 import static io.github.pptpalg.netty.control.TestGateway.millis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.pptpalg.codec.pptp.EchoRequest;
+import io.github.pptpalg.codec.pptp.IncomingCallReply;
 import io.github.pptpalg.codec.pptp.OutgoingCallReply;
 import io.github.pptpalg.codec.pptp.OutgoingCallRequest;
 import io.github.pptpalg.codec.pptp.ResultCode;
@@ -15,6 +17,7 @@ import io.github.pptpalg.core.policy.AuthorizationCommand;
 import io.github.pptpalg.core.policy.Limits;
 import io.github.pptpalg.core.policy.ProxyPair;
 import io.github.pptpalg.core.policy.Subnet;
+import io.github.pptpalg.core.policy.Timeouts;
 import io.github.pptpalg.netty.control.TestGateway.Leg;
 import io.github.pptpalg.netty.testing.ControlMessages;
 import io.github.pptpalg.netty.testing.ScriptedPeer;
@@ -52,10 +55,34 @@ class ControlPlaneAdmissionTest {
             assertEquals(42, leg.server().expect(EchoRequest.class).identifier());
             assertEquals(1, gateway.calls(leg.client()).size());
 
+            // an Incoming-Call-Request from the server (PAC) is refused the same way, towards the server
+            leg.server().send(ControlMessages.icrq(500));
+            IncomingCallReply icrp = leg.server().expect(IncomingCallReply.class);
+            assertEquals(500, icrp.peerCallId());
+            assertEquals(0, icrp.callId());
+            assertNotEquals(ResultCode.OK, icrp.resultCode(), "negative ICRP: " + icrp);
+            leg.server().send(ControlMessages.echoRequest(43));
+            assertEquals(43, leg.client().expect(EchoRequest.class).identifier());
+
             MetricsSnapshot m = gateway.metrics();
-            assertEquals(1, m.callsRefused(RefusalReason.CALLS_PER_CONNECTION_LIMIT));
+            assertEquals(2, m.callsRefused(RefusalReason.CALLS_PER_CONNECTION_LIMIT));
             assertEquals(1, m.callsTotal());
             assertEquals(1, m.callsActive());
+        }
+    }
+
+    @Test
+    void clientThatNeverStartsItsControlConnectionIsDroppedAfterTheSetupTimeout() {
+        Duration setup = Duration.ofMillis(500);
+        try (TestGateway gateway = TestGateway.start(b -> b.timeouts(Timeouts.defaults().withConnectionSetup(setup)))) {
+            ScriptedPeer client = gateway.connect("127.0.0.2");
+            ScriptedPeer server = gateway.pac.accept();
+            long start = System.nanoTime();
+            client.expectEof(setup.multipliedBy(6));
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(elapsed >= setup.toMillis() - 200, "dropped after " + elapsed + " ms");
+            server.expectEof();
+            gateway.awaitMetrics(m -> m.controlConnectionsActive() == 0, "no connection left");
         }
     }
 
