@@ -517,12 +517,16 @@ public final class LauncherCommandLine {
             header = "A PPTP application-level gateway (RFC 2637): relays PPTP control connections and their GRE "
                     + "calls between clients and a PPTP server, translating Call IDs.",
             synopsisHeading = "%nUsage: ",
-            customSynopsis = NAME + " [OPTIONS] -p [listenAddress[:port],]peerAddress[:port] [-p ...]",
+            customSynopsis = {NAME + " [OPTIONS] -p [listenAddress[:port],]peerAddress[:port] [-p ...]",
+                "       " + NAME + " --demo [--calls N] [--calls-per-connection N] [--duration D] [--rate PPS]"
+                        + " [--payload BYTES]"},
             descriptionHeading = "%n",
             description = {
                 "Accepts pptpproxy's options with the same meaning. Needs CAP_NET_RAW for the raw GRE socket.",
                 "Every option but --config, --help and --version can also be set in the --config file; "
-                        + "command-line options win."},
+                        + "command-line options win.",
+                "--demo (first argument) runs a gateway between an in-process PPTP client and server on loopback, "
+                        + "checks every GRE packet, prints a summary and exits 0 only if all arrived intact."},
             optionListHeading = "%nOptions:%n",
             footerHeading = "%n",
             footer = {"Exit status: 0 after --help or --version, 1 on a fatal error. SIGTERM or SIGINT closes the "

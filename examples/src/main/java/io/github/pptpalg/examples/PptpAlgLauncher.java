@@ -5,11 +5,13 @@ import io.github.pptpalg.core.session.CallSnapshot;
 import io.github.pptpalg.core.session.ConnectionSnapshot;
 import io.github.pptpalg.core.session.SessionListener;
 import io.github.pptpalg.core.session.Side;
+import io.github.pptpalg.examples.demo.Demo;
 import io.github.pptpalg.netty.PptpAlg;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +42,10 @@ public final class PptpAlgLauncher {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("--demo")) {
+            Demo.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         int status = run(args, System.out, System.err);
         if (status >= 0) {
             System.exit(status);

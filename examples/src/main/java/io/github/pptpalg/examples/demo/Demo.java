@@ -131,7 +131,7 @@ public final class Demo {
     }
 
     private static void printUsage(PrintStream stream) {
-        stream.println("Usage: java -cp pptp-alg.jar " + Demo.class.getName() + " [options]");
+        stream.println("Usage: pptp-alg --demo [options]   (or: java -jar pptp-alg.jar --demo [options])");
         stream.println("Runs a PPTP gateway between an in-process PPTP client and server on loopback and checks"
                 + " every GRE packet (needs root).");
         for (String line : DemoOptions.usage()) {
