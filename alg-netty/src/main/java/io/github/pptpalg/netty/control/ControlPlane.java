@@ -136,7 +136,8 @@ public final class ControlPlane {
                     f.complete(local);
                 } else {
                     f.completeExceptionally(new java.io.IOException(
-                            "cannot listen on " + proxy.listen() + ": " + cf.cause().getMessage(), cf.cause()));
+                            "cannot listen on " + proxy.listen().getHostString() + ":" + proxy.listen().getPort() + ": "
+                                    + cf.cause().getMessage(), cf.cause()));
                 }
             });
         }
