@@ -51,6 +51,9 @@ public final class ControlPlane {
     /** Pauses reading a side when more than this is queued towards the other side. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(8 * 1024, 32 * 1024);
 
+    /** Stateless and {@code @Sharable}: one for every pipeline. */
+    private static final PptpControlEncoder ENCODER = new PptpControlEncoder();
+
     private final PptpAlgConfig config;
     private final Duration controlIdle;
     private final SessionRegistry registry;
@@ -152,7 +155,7 @@ public final class ControlPlane {
         long idleNanos = controlIdle.toNanos() / 2;
         p.addLast("idle", new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS));
         p.addLast("decoder", new PptpControlDecoder(config.maxControlMessageLength()));
-        p.addLast("encoder", new PptpControlEncoder());
+        p.addLast("encoder", ENCODER);
         p.addLast("relay", handler);
     }
 

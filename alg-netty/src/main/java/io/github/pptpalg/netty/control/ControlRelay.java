@@ -128,8 +128,7 @@ final class ControlRelay {
             case DISCARD -> logger.debug("control connection {}: {} from the {} side not forwarded: {}", name,
                     msg.type().abbreviation(), side(from), verdict.reason());
             case REFUSE_CALL -> refuseCall(from, msg, verdict);
-            case PROTOCOL_VIOLATION -> fail(from, msg.type().abbreviation() + " from the " + side(from) + " side: "
-                    + verdict.reason(), StopReason.STOP_PROTOCOL);
+            case PROTOCOL_VIOLATION -> fail(from, verdict.reason(), StopReason.STOP_PROTOCOL);
         }
     }
 
@@ -138,18 +137,20 @@ final class ControlRelay {
                 msg.type().hasCallId() ? verdict.callId() : -1,
                 msg.type().hasPeerCallId() ? verdict.peerCallId() : -1);
         Channel to = channel(from.other());
-        to.writeAndFlush(out).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        // flushed when this read batch is done (onReadComplete): one system call for several messages
+        to.write(out).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
         if (!to.isWritable()) {
             channel(from).config().setAutoRead(false);
         }
         if (msg instanceof StartControlConnectionReply reply && reply.resultCode().equals(ResultCode.OK)) {
             established = true;
-            if (setupTimeout != null) {
-                setupTimeout.cancel(false);
-            }
+            cancelSetupTimeout();
         }
         if (msg.type() == PptpMessageType.STOP_CONTROL_CONNECTION_REPLY) {
-            // Both peers agreed to stop: the requester closes, we close both once the reply is out.
+            // Both peers agreed to stop: a normal end, not a failure to report. Close both once the reply is out.
+            closing = true;
+            cancelSetupTimeout();
+            logger.debug("control connection {}: stopped by the peers", name);
             to.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> closeBoth());
         }
     }
@@ -194,6 +195,11 @@ final class ControlRelay {
         }
         logger.debug("control connection {}: {} from the {} side while closing, not forwarded", name,
                 msg.type().abbreviation(), side(from));
+    }
+
+    /** The end of a read batch from {@code side}: what it produced for the other side goes out now. */
+    void onReadComplete(Side side) {
+        channel(side.other()).flush();
     }
 
     void onWritabilityChanged(Side side, boolean writable) {
@@ -273,9 +279,7 @@ final class ControlRelay {
 
     private void drain(List<Side> sides, StopReason stopReason, String reason, boolean adminShutdown) {
         closing = true;
-        if (setupTimeout != null) {
-            setupTimeout.cancel(false);
-        }
+        cancelSetupTimeout();
         List<Call> calls = session.calls();
         for (Side side : sides) {
             Channel ch = channel(side);
@@ -327,6 +331,13 @@ final class ControlRelay {
                     .build();
         }
         return CallClearRequest.builder().callId(presented).build();
+    }
+
+    private void cancelSetupTimeout() {
+        if (setupTimeout != null) {
+            setupTimeout.cancel(false);
+            setupTimeout = null;
+        }
     }
 
     /** The registry released {@code call} for GRE idleness: tell both peers. */

@@ -36,6 +36,14 @@ final class ControlSideHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (relay != null) {
+            relay.onReadComplete(side);
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (relay != null) {
             relay.onWritabilityChanged(side, ctx.channel().isWritable());
