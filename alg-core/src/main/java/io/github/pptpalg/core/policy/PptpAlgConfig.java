@@ -213,6 +213,12 @@ public final class PptpAlgConfig {
             return this;
         }
 
+        /**
+         * How long a released gateway Call ID stays unused, so that late GRE of a dead call never reaches a new
+         * one (default 10 s). Each call holds two IDs of the range, so a range of {@code n} IDs sustains at most
+         * {@code n / 2 / quarantine} call set-ups per second: about 3,276 per second for the whole 16-bit range
+         * and 10 s. A gateway that must set up calls faster needs a shorter quarantine or several instances.
+         */
         public Builder callIdQuarantine(Duration callIdQuarantine) {
             Objects.requireNonNull(callIdQuarantine, "callIdQuarantine");
             if (callIdQuarantine.isNegative()) {
