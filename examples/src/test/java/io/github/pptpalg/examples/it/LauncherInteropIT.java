@@ -16,6 +16,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.pptpalg.examples.it.LauncherProcess.Metrics;
 import io.github.pptpalg.examples.it.TsharkDecoding.ControlMessage;
+import io.github.pptpalg.netty.interop.Exec;
 import io.github.pptpalg.netty.interop.InteropCall;
 import io.github.pptpalg.netty.interop.Netns;
 import io.github.pptpalg.netty.interop.NetnsTopology;
@@ -198,6 +199,8 @@ class LauncherInteropIT {
         assertEquals(LauncherProcess.EXIT_STATUS_SIGTERM, status, launcher.describe());
         assertTrue(launcher.stderr().contains("Capture file closed"), launcher.describe());
         assertEquals(icmpBefore, topology.icmpProtocolUnreachableSent(), "ICMP protocol-unreachable from the gateway host");
+        // the hang-ups came last: once both CCRQs are in the file, so is everything before them
+        capture.awaitFrames("pptp.control_message_type == " + CCRQ, 2);
         capture.close();
 
         TsharkDecoding decoded = TsharkDecoding.read(pcap);
@@ -444,10 +447,12 @@ class LauncherInteropIT {
     private static final class WireCapture implements AutoCloseable {
 
         private final Process process;
+        private final Path file;
         private final Path log;
 
-        private WireCapture(Process process, Path log) {
+        private WireCapture(Process process, Path file, Path log) {
             this.process = process;
+            this.file = file;
             this.log = log;
         }
 
@@ -464,7 +469,7 @@ class LauncherInteropIT {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start dumpcap", e);
             }
-            WireCapture capture = new WireCapture(process, log);
+            WireCapture capture = new WireCapture(process, file, log);
             try {
                 // dumpcap names its file once it captures
                 await(() -> read(log).contains("File: ") || !process.isAlive(), () -> "dumpcap to start: " + read(log));
@@ -476,6 +481,27 @@ class LauncherInteropIT {
                 throw e;
             }
             return capture;
+        }
+
+        /**
+         * Waits until tshark finds {@code count} frames matching {@code displayFilter} in the file being written.
+         * Needed before {@link #close()}: dumpcap drops what the kernel still holds in a capture block that was not
+         * handed over yet when it stops, and the hand-over can take hundreds of milliseconds.
+         */
+        void awaitFrames(String displayFilter, int count) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            String frames = "";
+            while (System.nanoTime() < deadline) {
+                Exec.Result result = Exec.run(Duration.ofSeconds(10), List.of("tshark", "-n", "-r", file.toString(),
+                        "-Y", displayFilter, "-T", "fields", "-e", "frame.number"));
+                frames = result.stdout().strip();
+                if (!frames.isEmpty() && frames.split("\n").length >= count) {
+                    return;
+                }
+                LauncherProcess.sleep(100);
+            }
+            throw new AssertionFailedError("dumpcap did not write " + count + " frames matching " + displayFilter
+                    + " to " + file + " (frames: [" + frames + "]): " + read(log));
         }
 
         /** Stops dumpcap (SIGTERM: it finishes the file), SIGKILL after 5 s. Idempotent. */
