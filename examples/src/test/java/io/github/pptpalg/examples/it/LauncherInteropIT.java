@@ -1,10 +1,12 @@
 package io.github.pptpalg.examples.it;
 
 import static io.github.pptpalg.examples.it.TsharkDecoding.CCRQ;
+import static io.github.pptpalg.examples.it.TsharkDecoding.CDN;
 import static io.github.pptpalg.examples.it.TsharkDecoding.OCRP;
 import static io.github.pptpalg.examples.it.TsharkDecoding.OCRQ;
 import static io.github.pptpalg.examples.it.TsharkDecoding.SCCRP;
 import static io.github.pptpalg.examples.it.TsharkDecoding.SCCRQ;
+import static io.github.pptpalg.examples.it.TsharkDecoding.STOP_CCRQ;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -298,8 +300,9 @@ class LauncherInteropIT {
     @Test
     void twoLauncherProcessesWithDisjointCallIdRangesCarryCallsAtOnce() throws Exception {
         int portA = LauncherProcess.freePort();
+        Path pcapA = work.resolve("launcher-a.pcap");
         List<String> argumentsA = new ArrayList<>(proxies(0));
-        argumentsA.addAll(List.of("--call-id-range", "1-32767", "--metrics", "127.0.0.1:" + portA));
+        argumentsA.addAll(List.of("--call-id-range", "1-32767", "--metrics", "127.0.0.1:" + portA, "--pcap", pcapA.toString()));
         LauncherProcess launcherA = use(LauncherProcess.start("launcher-a", work, LauncherProcess.javaJar(argumentsA)));
         int portB = LauncherProcess.freePort();
         List<String> argumentsB = new ArrayList<>(proxies(1));
@@ -354,6 +357,8 @@ class LauncherInteropIT {
         assertArrayEquals(frame, two.clientToServer(frame, TIMEOUT), "the second launcher's call after the first stopped");
         assertArrayEquals(frame, two.serverToClient(frame, TIMEOUT), "the second launcher's call after the first stopped");
 
+        assertToldBothPeers(TsharkDecoding.read(pcapA), callA);
+
         assertEquals(LauncherProcess.EXIT_STATUS_SIGTERM, launcherB.terminate(EXIT_TIMEOUT), launcherB.describe());
         await(() -> pns1.processes().isEmpty(), () -> "pptp-linux to end after the launcher's close: " + pns1.log());
         await(() -> server.controlConnections().isEmpty(), () -> "pptpd to end the second control connection");
@@ -362,6 +367,25 @@ class LauncherInteropIT {
             assertTrue(launcher.stderr().contains("Stopped"), launcher.describe());
         }
         System.out.printf("launcher with a live call: SIGTERM to exit %d ms%n", millis);
+    }
+
+    /**
+     * A launcher stopped during {@code call} told both peers, speaking for the other side with the Call IDs each
+     * knows: the client got Call-Disconnect-Notify and Stop-Control-Connection-Request, the server
+     * Call-Clear-Request and Stop-Control-Connection-Request.
+     */
+    private static void assertToldBothPeers(TsharkDecoding capture, CallIds call) {
+        String client = call.clientAddress();
+        String server = topology.server().address().getHostAddress();
+        String summary = capture.summary();
+        assertEquals(List.of(new ControlMessage(CDN, call.connectedGatewayCallId(), -1)), capture.control(CDN, null, client),
+                "Call-Disconnect-Notify to the client: " + summary);
+        assertEquals(1, capture.control(STOP_CCRQ, null, client).size(), "Stop-Control-Connection-Request to the client: "
+                + summary);
+        assertEquals(List.of(new ControlMessage(CCRQ, call.acceptedGatewayCallId(), -1)), capture.control(CCRQ, null, server),
+                "Call-Clear-Request to the server: " + summary);
+        assertEquals(1, capture.control(STOP_CCRQ, null, server).size(), "Stop-Control-Connection-Request to the server: "
+                + summary);
     }
 
     /** One call as {@code GET /sessions} reports it. */

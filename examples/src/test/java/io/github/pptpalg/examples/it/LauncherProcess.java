@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.opentest4j.AssertionFailedError;
 
@@ -39,6 +41,13 @@ final class LauncherProcess implements AutoCloseable {
     static final int EXIT_STATUS_SIGTERM = 143;
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    /** Launchers not closed yet: a test JVM that ends abruptly kills them rather than leave them running. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+                "launcher-process-cleanup"));
+    }
 
     private final String name;
     private final List<String> command;
@@ -108,7 +117,9 @@ final class LauncherProcess implements AutoCloseable {
                 .redirectError(stderr.toFile());
         builder.environment().putAll(environment);
         try {
-            return new LauncherProcess(name, List.copyOf(command), builder.start(), stdout, stderr);
+            Process process = builder.start();
+            RUNNING.add(process);
+            return new LauncherProcess(name, List.copyOf(command), process, stdout, stderr);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + String.join(" ", command), e);
         }
@@ -248,6 +259,7 @@ final class LauncherProcess implements AutoCloseable {
     /** Ends the process if it still runs: SIGTERM, then SIGKILL after 10 s. Idempotent. */
     @Override
     public void close() {
+        RUNNING.remove(process);
         if (!process.isAlive()) {
             return;
         }
