@@ -45,6 +45,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -81,6 +83,13 @@ class LauncherInteropIT {
     static void createTopology() {
         Privileged.require(Requirement.ROOT, Requirement.NETNS, Requirement.RAW_SOCKET, Requirement.PPTPD,
                 Requirement.PPTP_LINUX, Requirement.PYTHON3, Requirement.TSHARK, Requirement.NFTABLES);
+        if (!Privileged.onPath("dumpcap")) { // tshark's capture engine, which captures the server's link
+            String reason = "interop prerequisites missing: dumpcap missing (Debian package wireshark-common)";
+            if (Privileged.isRequired()) {
+                Assertions.fail(reason + " (" + Privileged.REQUIRE_PROPERTY + "=true)");
+            }
+            Assumptions.abort(reason);
+        }
         LauncherProcess.jar(); // fails at once if the jar was not built
         topology = NetnsTopology.builder(NetnsTopology.defaultName("pali")).clients(2).forwarding(false).create();
     }
