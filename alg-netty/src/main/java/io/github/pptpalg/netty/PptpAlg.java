@@ -148,7 +148,7 @@ public final class PptpAlg {
                     if (failure != null) {
                         Throwable cause = failure instanceof java.util.concurrent.CompletionException
                                 && failure.getCause() != null ? failure.getCause() : failure;
-                        release().whenComplete((v, e) -> result.completeExceptionally(cause));
+                        failStart(result, cause);
                         return;
                     }
                     synchronized (lock) {
@@ -165,9 +165,19 @@ public final class PptpAlg {
                     result.complete(null);
                 });
             } catch (RuntimeException | Error e) {
-                release().whenComplete((v, f) -> result.completeExceptionally(e));
+                failStart(result, e);
             }
             return result;
+        }
+    }
+
+    /** Undoes a partial start, then fails {@code result} with {@code cause}, whatever the undoing does. */
+    private void failStart(CompletableFuture<Void> result, Throwable cause) {
+        try {
+            release().whenComplete((v, e) -> result.completeExceptionally(cause));
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            result.completeExceptionally(cause);
         }
     }
 

@@ -25,6 +25,8 @@ public enum RefusalReason {
     SHUTTING_DOWN(false),
     /** The client closed its connection before the gateway had connected to the peer. */
     CLIENT_GONE(false),
+    /** Authorization, the peer's name lookup and the connect to it took longer than the setup timeout. */
+    SETUP_TIMEOUT(false),
     /** The gateway already relays its maximum number of calls. */
     CALL_LIMIT(true),
     /** The control connection already carries its maximum number of calls. */

@@ -26,15 +26,22 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -207,7 +214,7 @@ public final class ControlPlane {
         return relays.size();
     }
 
-    /** Admission, authorization and connect for one accepted connection; then it steps aside. */
+    /** Admission, then {@link PendingConnection} for one accepted connection; then it steps aside. */
     private final class AcceptHandler extends ChannelInboundHandlerAdapter {
 
         private final ProxyPair proxy;
@@ -234,32 +241,96 @@ public final class ControlPlane {
                 ch.close();
                 return;
             }
-            List<AuthorizationCommand> commands = config.authorizationCommands();
-            if (commands.isEmpty()) {
-                connect(ch, client, admission);
-                return;
-            }
-            AuthorizationCommand.evaluateChain(commands, client.getAddress(), authorizationExecutor)
-                    .whenComplete((outcome, failure) -> ch.eventLoop().execute(() -> {
-                        if (failure == null && outcome.isAllowed()) {
-                            connect(ch, client, admission);
-                        } else {
-                            RefusalReason reason = failure == null && outcome == AuthorizationOutcome.DENIED
-                                    ? RefusalReason.AUTHORIZATION_DENIED : RefusalReason.AUTHORIZATION_FAILED;
-                            admission.refuse(reason);
-                            logger.info("control connection from {} refused: authorization {}", address(client),
-                                    failure == null ? outcome.name().toLowerCase(java.util.Locale.ROOT)
-                                            : "failed: " + failure);
-                            ch.close();
-                        }
-                    }));
+            new PendingConnection(proxy, ch, acceptedHandler, client, admission).start();
+        }
+    }
+
+    /**
+     * An admitted connection on its way to a relay: the authorization commands and the peer's name lookup run on
+     * the authorization executor (they block), the connect runs on the accepted channel's event loop, and every
+     * step comes back to that loop. The setup deadline covers all of it, then the relay takes over what is left
+     * of it until the control connection is established. Whatever ends the attempt returns the admission's slot.
+     */
+    private final class PendingConnection {
+
+        private final ProxyPair proxy;
+        private final Channel accepted;
+        private final ControlSideHandler acceptedHandler;
+        private final InetSocketAddress client;
+        private final Admission admission;
+        private final long deadline;
+        private ScheduledFuture<?> timer;
+        private boolean done; // confined to accepted.eventLoop()
+
+        PendingConnection(ProxyPair proxy, Channel accepted, ControlSideHandler acceptedHandler,
+                InetSocketAddress client, Admission admission) {
+            this.proxy = proxy;
+            this.accepted = accepted;
+            this.acceptedHandler = acceptedHandler;
+            this.client = client;
+            this.admission = admission;
+            this.deadline = System.nanoTime() + config.timeouts().connectionSetup().toNanos();
         }
 
-        private void connect(Channel accepted, InetSocketAddress client, Admission admission) {
-            if (!accepted.isActive()) {
-                admission.refuse(RefusalReason.CLIENT_GONE);
+        void start() {
+            timer = accepted.eventLoop().schedule(this::expire, deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            List<AuthorizationCommand> commands = config.authorizationCommands();
+            CompletableFuture<AuthorizationOutcome> authorization;
+            try {
+                authorization = commands.isEmpty()
+                        ? CompletableFuture.completedFuture(AuthorizationOutcome.ALLOWED)
+                        : AuthorizationCommand.evaluateChain(commands, client.getAddress(), authorizationExecutor);
+            } catch (RejectedExecutionException e) {
+                give(RefusalReason.SHUTTING_DOWN, "the gateway is closing");
                 return;
             }
+            authorization.whenComplete((outcome, failure) -> onLoop(() -> {
+                if (failure == null && outcome.isAllowed()) {
+                    resolvePeer();
+                } else {
+                    give(failure == null && outcome == AuthorizationOutcome.DENIED
+                            ? RefusalReason.AUTHORIZATION_DENIED : RefusalReason.AUTHORIZATION_FAILED,
+                            "authorization " + (failure == null ? outcome.name().toLowerCase(Locale.ROOT)
+                                    : "failed: " + failure));
+                }
+            }));
+        }
+
+        /** A peer given by name is looked up off the event loop, and only its IPv4 addresses count. */
+        private void resolvePeer() {
+            InetSocketAddress peer = proxy.peer();
+            if (!peer.isUnresolved()) {
+                connect(peer);
+                return;
+            }
+            CompletableFuture<InetSocketAddress> lookup;
+            try {
+                lookup = CompletableFuture.supplyAsync(() -> resolveIpv4(peer), authorizationExecutor);
+            } catch (RejectedExecutionException e) {
+                give(RefusalReason.SHUTTING_DOWN, "the gateway is closing");
+                return;
+            }
+            lookup.whenComplete((resolved, failure) -> onLoop(() -> {
+                if (failure == null) {
+                    connect(resolved);
+                } else {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    give(RefusalReason.PEER_UNREACHABLE, "cannot resolve peer " + peer.getHostString() + ": "
+                            + cause.getMessage());
+                }
+            }));
+        }
+
+        private void connect(InetSocketAddress peer) {
+            if (done) {
+                return;
+            }
+            if (!accepted.isActive()) {
+                give(RefusalReason.CLIENT_GONE, "the client left before the peer was connected");
+                return;
+            }
+            ControlSideHandler connectedHandler = new ControlSideHandler(Side.CONNECTED, null);
             Bootstrap b = new Bootstrap()
                     .group(accepted.eventLoop())
                     .channel(channelType)
@@ -267,37 +338,94 @@ public final class ControlPlane {
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                            (int) Math.min(Integer.MAX_VALUE, config.timeouts().connect().toMillis()));
-            ControlSideHandler connectedHandler = new ControlSideHandler(Side.CONNECTED, null);
-            b.handler(new ChannelInitializer<>() {
-                @Override
-                protected void initChannel(Channel ch) {
-                    initPipeline(ch.pipeline(), connectedHandler);
-                }
-            });
-            b.connect(proxy.peer()).addListener((ChannelFuture cf) -> {
+                            (int) Math.min(Integer.MAX_VALUE, config.timeouts().connect().toMillis()))
+                    .handler(new ChannelInitializer<>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            initPipeline(ch.pipeline(), connectedHandler);
+                        }
+                    });
+            b.connect(peer).addListener((ChannelFuture cf) -> {
                 if (!cf.isSuccess()) {
-                    admission.refuse(RefusalReason.PEER_UNREACHABLE);
                     logger.warn("control connection from {}: cannot connect to peer {}: {}", address(client),
-                            address(proxy.peer()), cf.cause().getMessage());
-                    accepted.close();
+                            address(peer), cf.cause().getMessage());
+                    give(RefusalReason.PEER_UNREACHABLE, null);
                     return;
                 }
                 Channel connected = cf.channel();
-                if (!accepted.isActive() || closing) {
-                    admission.refuse(closing ? RefusalReason.SHUTTING_DOWN : RefusalReason.CLIENT_GONE);
+                if (done || !accepted.isActive() || closing) {
                     connected.close();
-                    accepted.close();
+                    give(closing ? RefusalReason.SHUTTING_DOWN : RefusalReason.CLIENT_GONE, null);
                     return;
                 }
-                ControlSession session = registry.open(admission, client,
-                        (InetSocketAddress) connected.remoteAddress());
+                ControlSession session;
+                try {
+                    session = registry.open(admission, client, (InetSocketAddress) connected.remoteAddress());
+                } catch (RuntimeException e) {
+                    connected.close();
+                    give(RefusalReason.PEER_UNREACHABLE, "cannot relay to peer " + address(peer) + ": "
+                            + e.getMessage());
+                    return;
+                }
+                done = true;
+                timer.cancel(false);
                 ControlRelay relay = new ControlRelay(ControlPlane.this, accepted, connected, session);
                 relays.put(session, relay);
                 acceptedHandler.relay(relay);
                 connectedHandler.relay(relay);
-                relay.start();
+                relay.start(deadline - System.nanoTime());
+                if (closing) {
+                    // close() may have looked at the relays just before this one was added
+                    relay.shutdown("the gateway is closing");
+                }
             });
+        }
+
+        private void expire() {
+            give(RefusalReason.SETUP_TIMEOUT, "no control connection within "
+                    + config.timeouts().connectionSetup().toMillis() + " ms of accepting it");
+        }
+
+        /** Ends the attempt: the slot goes back, the client's connection is closed. On the event loop. */
+        private void give(RefusalReason reason, String why) {
+            if (done) {
+                return;
+            }
+            done = true;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            admission.refuse(reason);
+            if (why != null) {
+                logger.info("control connection from {} refused: {}", address(client), why);
+            }
+            accepted.close();
+        }
+
+        /** Runs {@code task} on the accepted channel's event loop; if that has shut down, gives up instead. */
+        private void onLoop(Runnable task) {
+            try {
+                accepted.eventLoop().execute(task);
+            } catch (RejectedExecutionException e) {
+                if (!done) {
+                    done = true;
+                    admission.refuse(RefusalReason.SHUTTING_DOWN);
+                    accepted.close();
+                }
+            }
+        }
+    }
+
+    private static InetSocketAddress resolveIpv4(InetSocketAddress peer) {
+        try {
+            for (InetAddress a : InetAddress.getAllByName(peer.getHostString())) {
+                if (a instanceof Inet4Address) {
+                    return new InetSocketAddress(a, peer.getPort());
+                }
+            }
+            throw new CompletionException(new UnknownHostException("no IPv4 address"));
+        } catch (UnknownHostException e) {
+            throw new CompletionException(e);
         }
     }
 
@@ -306,6 +434,6 @@ public final class ControlPlane {
     }
 
     private static String address(InetSocketAddress a) {
-        return a.getAddress().getHostAddress() + ":" + a.getPort();
+        return (a.isUnresolved() ? a.getHostString() : a.getAddress().getHostAddress()) + ":" + a.getPort();
     }
 }

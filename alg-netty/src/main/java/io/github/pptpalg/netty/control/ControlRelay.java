@@ -23,6 +23,7 @@ import io.github.pptpalg.core.session.CallType;
 import io.github.pptpalg.core.session.ControlSession;
 import io.github.pptpalg.core.session.ControlVerdict;
 import io.github.pptpalg.core.session.Side;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
@@ -80,15 +81,18 @@ final class ControlRelay {
         connected.closeFuture().addListener(f -> onClosed());
     }
 
-    /** Starts relaying: both sides are read from now on, and the setup deadline runs. */
-    void start() {
-        long setupNanos = plane.config().timeouts().connectionSetup().toNanos();
+    /**
+     * Starts relaying: both sides are read from now on, and what is left of the setup deadline runs until the
+     * control connection is established.
+     */
+    void start(long setupNanosLeft) {
         setupTimeout = loop.schedule(() -> {
             if (!established && !closing) {
                 fail(null, "no Start-Control-Connection-Reply within "
-                        + plane.config().timeouts().connectionSetup().toMillis() + " ms", StopReason.NONE);
+                        + plane.config().timeouts().connectionSetup().toMillis() + " ms of accepting the client",
+                        StopReason.NONE);
             }
-        }, setupNanos, TimeUnit.NANOSECONDS);
+        }, Math.max(0, setupNanosLeft), TimeUnit.NANOSECONDS);
         accepted.config().setAutoRead(true);
         connected.config().setAutoRead(true);
         logger.debug("control connection {}: relaying", name);
@@ -128,7 +132,14 @@ final class ControlRelay {
             case DISCARD -> logger.debug("control connection {}: {} from the {} side not forwarded: {}", name,
                     msg.type().abbreviation(), side(from), verdict.reason());
             case REFUSE_CALL -> refuseCall(from, msg, verdict);
-            case PROTOCOL_VIOLATION -> fail(from, verdict.reason(), StopReason.STOP_PROTOCOL);
+            case PROTOCOL_VIOLATION -> {
+                // the message was well framed, so its sender can still be told why it is cut off
+                if (established) {
+                    channel(from).writeAndFlush(
+                            StopControlConnectionRequest.builder().reason(StopReason.STOP_PROTOCOL).build());
+                }
+                fail(from, verdict.reason(), StopReason.STOP_PROTOCOL);
+            }
         }
     }
 
@@ -139,9 +150,7 @@ final class ControlRelay {
         Channel to = channel(from.other());
         // flushed when this read batch is done (onReadComplete): one system call for several messages
         to.write(out).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
-        if (!to.isWritable()) {
-            channel(from).config().setAutoRead(false);
-        }
+        updateAutoRead();
         if (msg instanceof StartControlConnectionReply reply && reply.resultCode().equals(ResultCode.OK)) {
             established = true;
             cancelSetupTimeout();
@@ -151,7 +160,7 @@ final class ControlRelay {
             closing = true;
             cancelSetupTimeout();
             logger.debug("control connection {}: stopped by the peers", name);
-            to.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> closeBoth());
+            to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> closeBoth());
         }
     }
 
@@ -179,6 +188,7 @@ final class ControlRelay {
             return;
         }
         channel(from).writeAndFlush(reply).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+        updateAutoRead();
     }
 
     /** While closing, only the answers to what the gateway sent matter. */
@@ -187,7 +197,7 @@ final class ControlRelay {
             if (msg instanceof StopControlConnectionRequest) {
                 channel(from).writeAndFlush(StopControlConnectionReply.builder().resultCode(ResultCode.OK).build());
             }
-            channel(from).writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+            channel(from).writeAndFlush(Unpooled.EMPTY_BUFFER)
                     .addListener(ChannelFutureListener.CLOSE);
         } else if (msg instanceof EchoRequest echo) {
             channel(from).writeAndFlush(EchoReply.builder().identifier(echo.identifier())
@@ -203,10 +213,21 @@ final class ControlRelay {
     }
 
     void onWritabilityChanged(Side side, boolean writable) {
-        // The side that became (un)writable decides whether the other side may be read.
-        if (!closing) {
-            channel(side.other()).config().setAutoRead(writable);
+        updateAutoRead();
+    }
+
+    /**
+     * Back-pressure, one rule for both sides: a side is read only while both channels can take more. Data read
+     * from one side is written to the other, and the gateway's own answers (refusals) go back to the sender, so a
+     * full queue in either direction pauses both.
+     */
+    private void updateAutoRead() {
+        if (closing) {
+            return;
         }
+        boolean read = accepted.isWritable() && connected.isWritable();
+        accepted.config().setAutoRead(read);
+        connected.config().setAutoRead(read);
     }
 
     void onIdle(Side side) {
@@ -214,6 +235,11 @@ final class ControlRelay {
             return;
         }
         int i = side.ordinal();
+        if (!channel(side).config().isAutoRead()) {
+            // not read because of back-pressure: its silence proves nothing
+            idleOnce[i] = false;
+            return;
+        }
         if (idleOnce[i]) {
             fail(side, "the " + side(side) + " side sent nothing for " + plane.controlIdle().toMillis()
                     + " ms, not even an Echo-Reply", StopReason.NONE);
@@ -259,7 +285,8 @@ final class ControlRelay {
             logger.info("control connection {}: {}; closing it", name, reason);
         }
         if (culprit != null) {
-            channel(culprit).close();
+            // after what is already queued for it (a Stop-Control-Connection-Request on a protocol violation)
+            channel(culprit).writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             drain(List.of(culprit.other()), stopReason, reason, false);
         } else {
             drain(List.of(Side.ACCEPTED, Side.CONNECTED), stopReason, reason, false);
@@ -297,7 +324,7 @@ final class ControlRelay {
                 ch.writeAndFlush(StopControlConnectionRequest.builder().reason(stopReason).build());
                 stopSent[side.ordinal()] = true;
             } else {
-                ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
         }
         session.close(reason);
@@ -364,11 +391,7 @@ final class ControlRelay {
 
     private void onClosed() {
         if (accepted.isOpen() || connected.isOpen()) {
-            if (!closing) {
-                // Only one side is closed so far: channelInactive handles it.
-                return;
-            }
-            return;
+            return; // the other side's end is handled by onInactive and the drain
         }
         session.close("control connection closed");
         closeFuture.complete(null);

@@ -146,7 +146,8 @@ class ControlPlaneAdmissionTest {
             closedPort = (InetSocketAddress) s.getLocalSocketAddress();
         }
         ProxyPair toNowhere = new ProxyPair(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), closedPort);
-        try (TestGateway gateway = TestGateway.start(b -> b.proxies(List.of(toNowhere)))) {
+        try (TestGateway gateway = TestGateway.start(b -> b.proxies(List.of(toNowhere))
+                .limits(Limits.defaults().withMaxControlConnectionsPerSource(1)))) {
             ScriptedPeer client = gateway.connect("127.0.0.2");
             client.send(ControlMessages.sccrq());
             client.expectEof();

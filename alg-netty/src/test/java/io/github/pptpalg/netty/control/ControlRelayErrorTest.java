@@ -126,6 +126,9 @@ class ControlRelayErrorTest {
 
         // an Outgoing-Call-Reply for a Call ID the gateway never gave out
         victim.leg().server().send(ControlMessages.ocrp(701, 12345));
+        // the offender is told why (its framing was fine), then cut off
+        assertEquals(StopReason.STOP_PROTOCOL,
+                victim.leg().server().expect(StopControlConnectionRequest.class).reason());
         victim.leg().server().expectEof();
         ScriptedPeer client = victim.leg().client();
         CallDisconnectNotify cdn = client.expect(CallDisconnectNotify.class);
@@ -146,6 +149,8 @@ class ControlRelayErrorTest {
 
         // a second Start-Control-Connection-Request on an established connection
         victim.leg().client().send(ControlMessages.sccrq());
+        assertEquals(StopReason.STOP_PROTOCOL,
+                victim.leg().client().expect(StopControlConnectionRequest.class).reason());
         victim.leg().client().expectEof();
         ScriptedPeer server = victim.leg().server();
         assertEquals(victim.gA(), server.expect(CallClearRequest.class).callId());
