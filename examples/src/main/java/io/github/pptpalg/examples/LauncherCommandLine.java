@@ -299,6 +299,10 @@ public final class LauncherCommandLine {
         if (range != null) {
             config.callIdRange(range.convert(CallIdRange::parse));
         }
+        Value quarantine = values.single("call-id-quarantine");
+        if (quarantine != null) {
+            config.callIdQuarantine(quarantine.convert(LauncherCommandLine::duration));
+        }
 
         Limits limits = Limits.defaults();
         limits = limits.withMaxControlConnections(limit(values, "max-connections", limits.maxControlConnections()));
@@ -567,6 +571,11 @@ public final class LauncherCommandLine {
                 description = "The Call IDs this gateway hands out (default 1-65535); several gateways on one host "
                         + "need disjoint ranges.")
         String callIdRange;
+
+        @Option(names = "--call-id-quarantine", paramLabel = "DURATION",
+                description = "How long a released Call ID stays unused (default 10s). Each call holds two IDs, so "
+                        + "at most (range size / 2) / quarantine call set-ups per second: about 3,200/s by default.")
+        String callIdQuarantine;
 
         @Option(names = "--max-connections", paramLabel = "N",
                 description = "Control connections at once (default 4096; a number or \"unlimited\").")

@@ -153,13 +153,14 @@ class LauncherCommandLineTest {
     @Test
     void gatewayOptions() throws IOException {
         LauncherOptions options = run("-p", "198.18.1.2", "--call-id-range", "1000-1999",
-                "--max-connections", "10", "--max-connections-per-source", "2", "--max-calls", "unlimited",
+                "--call-id-quarantine", "750ms", "--max-connections", "10", "--max-connections-per-source", "2", "--max-calls", "unlimited",
                 "--max-calls-per-connection", "3",
                 "--connect-timeout", "500ms", "--setup-timeout", "45s", "--control-idle-timeout", "2m",
                 "--gre-idle-timeout", "0", "--gre-loops", "4",
                 "--pcap", "/tmp/x.pcap", "--pcap-limit", "64M", "--metrics", "127.0.0.1:9723");
         PptpAlgConfig config = options.config();
         assertEquals(new CallIdRange(1000, 1999), config.callIdRange());
+        assertEquals(Duration.ofMillis(750), config.callIdQuarantine());
         assertEquals(new Limits(10, 2, 3, Limits.UNLIMITED), config.limits());
         assertEquals(new Timeouts(Duration.ofSeconds(45), Duration.ofMinutes(2), Duration.ZERO, Duration.ofMillis(500),
                 Timeouts.defaults().closeDrain()), config.timeouts());
@@ -212,7 +213,8 @@ class LauncherCommandLineTest {
             assertTrue(help.text().contains("Usage: pptp-alg [OPTIONS] -p [listenAddress[:port],]peerAddress[:port]"),
                     help.text());
             for (String name : List.of("--proxy", "--acl", "--aclCmd", "--nofork", "--debug", "--extensive", "--log",
-                    "--call-id-range", "--max-connections", "--max-connections-per-source", "--max-calls",
+                    "--call-id-range", "--call-id-quarantine", "--max-connections", "--max-connections-per-source",
+                    "--max-calls",
                     "--max-calls-per-connection", "--connect-timeout", "--setup-timeout", "--control-idle-timeout",
                     "--gre-idle-timeout", "--gre-loops", "--pcap", "--pcap-limit", "--metrics", "--config",
                     "--version", "--help")) {
@@ -392,7 +394,7 @@ class LauncherCommandLineTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-            proxy = 198.18.1.2\\nbogus = 1             | : unknown key "bogus" (expected: one of proxy[.N], acl[.N], aclCmd[.N], nofork, debug, extensive, log, call-id-range, max-connections, max-connections-per-source, max-calls, max-calls-per-connection, connect-timeout, setup-timeout, control-idle-timeout, gre-idle-timeout, gre-loops, pcap, pcap-limit, metrics)
+            proxy = 198.18.1.2\\nbogus = 1             | : unknown key "bogus" (expected: one of proxy[.N], acl[.N], aclCmd[.N], nofork, debug, extensive, log, call-id-range, call-id-quarantine, max-connections, max-connections-per-source, max-calls, max-calls-per-connection, connect-timeout, setup-timeout, control-idle-timeout, gre-idle-timeout, gre-loops, pcap, pcap-limit, metrics)
             proxy = 198.18.1.2\\nconfig = other.conf   | : unknown key "config" (expected: one of
             proxy = 198.18.1.2\\nhelp = true           | : unknown key "help" (expected: one of
             proxy = 198.18.1.2\\npcap.1 = a.pcap       | : key "pcap.1" is numbered but pcap takes one value (expected: "pcap")
