@@ -6,6 +6,7 @@ import io.github.pptpalg.core.nat.CallIdRange;
 import io.github.pptpalg.core.nat.CallIdTranslationMap;
 import io.github.pptpalg.netty.PacketTap;
 import io.github.pptpalg.netty.raw.GreCallIdFilter;
+import io.github.pptpalg.netty.raw.ProtocolUnreachableGuard;
 import io.github.pptpalg.netty.raw.RawGre;
 import io.github.pptpalg.netty.raw.RawGreSocket;
 import io.github.pptpalg.netty.raw.RawGreSocketOptions;
@@ -37,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * draws Call IDs uniformly from the whole range, which spreads calls evenly over the slices. (The
  * two directions of a call carry two different gateway Call IDs and may land on different loops.)
  *
+ * <p><b>No ICMP under overload.</b> Unless turned off ({@link Builder#protocolUnreachableGuard(boolean)}),
+ * the plane also opens a {@link ProtocolUnreachableGuard}: when a socket's receive queue is full, the
+ * kernel then drops further GRE silently instead of answering it with ICMP protocol-unreachable (which
+ * makes PPTP peers hang up, and costs a route lookup per packet on the busy core).
+ *
  * <p><b>Event loops.</b> Either the plane creates its own {@link MultiThreadIoEventLoopGroup} of
  * {@code loops} epoll threads (named {@code pptp-alg-gre-*}) and shuts it down on {@link #close()},
  * or it uses the first {@code loops} loops of a group given to the builder (which must have been
@@ -66,10 +72,12 @@ public final class GrePlane {
     private final CallIdRange range;
     private final RawGreSocketOptions socketOptions;
     private final PacketTap tap;
+    private final boolean guarded;
 
     private final Object lock = new Object();
     private IoEventLoopGroup ownGroup;
     private List<RawGreSocket> sockets = List.of();
+    private ProtocolUnreachableGuard guard;
     private CompletableFuture<Void> started;
     private CompletableFuture<Void> closed;
 
@@ -81,8 +89,15 @@ public final class GrePlane {
         this.metrics = Objects.requireNonNull(builder.metrics, "metrics");
         this.directions = Objects.requireNonNull(builder.directions, "directions");
         this.range = builder.range != null ? builder.range : allocator.range();
-        this.socketOptions = builder.socketOptions;
+        RawGreSocketOptions options = builder.socketOptions;
+        String forcedReceiveBuffer = System.getProperty(RawGreSocketOptions.PROPERTY_PREFIX + "receiveBufferSize");
+        if (forcedReceiveBuffer != null && !forcedReceiveBuffer.isBlank()) {
+            // A tuning override for deployments whose launcher has no option for it; wins over the builder.
+            options = options.withReceiveBufferSize(RawGreSocketOptions.defaults().receiveBufferSize());
+        }
+        this.socketOptions = options;
         this.tap = builder.tap;
+        this.guarded = builder.guarded;
     }
 
     /** A builder; translation map, allocator, metrics and direction resolver are required. */
@@ -113,6 +128,9 @@ public final class GrePlane {
                 List<IoEventLoop> eventLoops = eventLoops();
                 List<RawGreSocket> opened = new ArrayList<>(loops);
                 try {
+                    if (guarded) {
+                        guard = ProtocolUnreachableGuard.open();
+                    }
                     GreCallIdFilter whole = GreCallIdFilter.forRange(range.lowest(), range.highest());
                     for (int i = 0; i < loops; i++) {
                         GreCallIdFilter filter = loops == 1 ? whole : whole.slice(loops, i);
@@ -121,6 +139,7 @@ public final class GrePlane {
                     }
                 } catch (IOException | RuntimeException e) {
                     opened.forEach(RawGreSocket::closeAsync);
+                    closeGuard();
                     throw e;
                 }
                 sockets = List.copyOf(opened);
@@ -131,8 +150,9 @@ public final class GrePlane {
                 CompletableFuture<Void> result = started;
                 CompletableFuture.allOf(registrations).whenComplete((ignored, failure) -> {
                     if (failure == null) {
-                        logger.info("GRE plane started: {} raw GRE socket(s) for Call IDs {}, receive buffer {} bytes",
-                                loops, range, sockets.get(0).receiveBufferSize());
+                        logger.info("GRE plane started: {} raw GRE socket(s) for Call IDs {}, receive buffer {} bytes, "
+                                + "{} datagrams per system call{}", loops, range, sockets.get(0).receiveBufferSize(),
+                                socketOptions.batchSize(), guarded ? ", protocol-unreachable guard" : "");
                         result.complete(null);
                     } else {
                         close().whenComplete((i, e) -> result.completeExceptionally(failure));
@@ -199,8 +219,27 @@ public final class GrePlane {
                 closing[i] = toCompletable(toClose.get(i).closeAsync());
             }
             closed = CompletableFuture.allOf(closing).handle((ignored, failure) -> null)
-                    .thenCompose(ignored -> shutdownOwnGroup());
+                    .thenCompose(ignored -> shutdownOwnGroup())
+                    .whenComplete((ignored, failure) -> closeGuard());
             return closed;
+        }
+    }
+
+    private void closeGuard() {
+        ProtocolUnreachableGuard g;
+        synchronized (lock) {
+            g = guard;
+            guard = null;
+        }
+        if (g != null) {
+            g.close();
+        }
+    }
+
+    /** The protocol-unreachable guard while the plane runs with one, else null. */
+    public ProtocolUnreachableGuard protocolUnreachableGuard() {
+        synchronized (lock) {
+            return guard;
         }
     }
 
@@ -238,6 +277,9 @@ public final class GrePlane {
     /** Builds a {@link GrePlane}. */
     public static final class Builder {
 
+        /** System property with the default of {@link #protocolUnreachableGuard(boolean)}. */
+        public static final String GUARD_PROPERTY = "io.github.pptpalg.gre.protocolUnreachableGuard";
+
         private IoEventLoopGroup group;
         private int loops = 1;
         private CallIdTranslationMap translationMap;
@@ -247,8 +289,18 @@ public final class GrePlane {
         private CallIdRange range;
         private RawGreSocketOptions socketOptions = RawGreSocketOptions.defaults();
         private PacketTap tap;
+        private boolean guarded = !"false".equalsIgnoreCase(System.getProperty(GUARD_PROPERTY, "true"));
 
         private Builder() {
+        }
+
+        /**
+         * Whether to open a {@link ProtocolUnreachableGuard} (default true, or the system property
+         * {@value #GUARD_PROPERTY}; turning it off only makes sense to measure what it costs).
+         */
+        public Builder protocolUnreachableGuard(boolean guarded) {
+            this.guarded = guarded;
+            return this;
         }
 
         /**

@@ -54,10 +54,33 @@ public record RawGreSocketOptions(int receiveBufferSize, int sendBufferSize, int
         }
     }
 
-    /** The defaults: 8 MiB receive buffer, system send buffer, 64 slots of 16 KiB, 16 batches per wakeup. */
+    /** Prefix of the system properties that override {@link #defaults()} (for tuning and measuring). */
+    public static final String PROPERTY_PREFIX = "io.github.pptpalg.gre.";
+
+    /**
+     * The defaults: 8 MiB receive buffer, system send buffer, 64 slots of 16 KiB, 16 batches per
+     * wakeup; each can be overridden by a system property named {@value #PROPERTY_PREFIX} plus the
+     * component's name (e.g. {@code -Dio.github.pptpalg.gre.batchSize=128}).
+     *
+     * @throws IllegalArgumentException if such a property is not a valid value (the message names it)
+     */
     public static RawGreSocketOptions defaults() {
-        return new RawGreSocketOptions(DEFAULT_RECEIVE_BUFFER_SIZE, 0, DEFAULT_BATCH_SIZE, DEFAULT_SLOT_SIZE,
-                DEFAULT_MAX_BATCHES_PER_WAKEUP);
+        return new RawGreSocketOptions(property("receiveBufferSize", DEFAULT_RECEIVE_BUFFER_SIZE),
+                property("sendBufferSize", 0), property("batchSize", DEFAULT_BATCH_SIZE),
+                property("slotSize", DEFAULT_SLOT_SIZE), property("maxBatchesPerWakeup", DEFAULT_MAX_BATCHES_PER_WAKEUP));
+    }
+
+    private static int property(String component, int defaultValue) {
+        String name = PROPERTY_PREFIX + component;
+        String value = System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property " + name + ": " + value + " (expected: an integer)");
+        }
     }
 
     /** A copy with another receive buffer size. */
