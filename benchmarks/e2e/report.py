@@ -123,6 +123,8 @@ def table(out_dir):
                 "gateway_label", "cpu_gen"):
         if key in meta:
             print("# %s: %s" % (key, meta[key]))
+    for key in sorted(k for k in meta if k.startswith("variant_")):
+        print("# gateway-%s: %s" % (key[len("variant_"):], meta[key]))
     groups = {}
     for f in runs:
         groups.setdefault((f["kind"], f["mode"], f["payload"], f["calls"]), []).append(f)
@@ -139,7 +141,7 @@ def table(out_dir):
     header = ["kind", "mode", "payload B", "calls", "runs"] + [c[0] for c in cols]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
-    keys = sorted(groups, key=lambda k: (k[0] != "max", order.get(k[1], 9), k[2], k[3]))
+    keys = sorted(groups, key=lambda k: (k[0] != "max", k[2], k[3], order.get(k[1].split("-")[0], 9), k[1]))
     for key in keys:
         g = groups[key]
         kind = key[0]
@@ -166,15 +168,19 @@ def table(out_dir):
         print("WARNING: the gateway core was %.0f%% busy without benchmark traffic (median): other work shared it, so "
               "its CPU figures are inflated and the rates depressed; rerun on a quiet machine" % background)
     gw = "placeholder" if any(k[1] == "placeholder" for k in groups) else "gateway"
-    parts = []
-    for payload in sorted({k[2] for k in groups}):
-        for calls in sorted({k[3] for k in groups}):
-            k = median([f["delivered_pps"] for f in groups.get(("max", "kernel", payload, calls), [])])
-            r = median([f["delivered_pps"] for f in groups.get(("max", gw, payload, calls), [])])
-            label = "%d B" % payload if len({k2[3] for k2 in groups}) == 1 else "%d B %d calls" % (payload, calls)
-            parts.append("%s %s" % (label, fmt(r / k, 2) if k == k and r == r and k > 0 else "n/a"))
+    variants = sorted({k[1] for k in groups if k[1].startswith("gateway-")}) or [gw]
+    lines = []
+    for variant in variants:
+        parts = []
+        for payload in sorted({k[2] for k in groups}):
+            for calls in sorted({k[3] for k in groups}):
+                k = median([f["delivered_pps"] for f in groups.get(("max", "kernel", payload, calls), [])])
+                r = median([f["delivered_pps"] for f in groups.get(("max", variant, payload, calls), [])])
+                label = "%d B" % payload if len({k2[3] for k2 in groups}) == 1 else "%d B %d calls" % (payload, calls)
+                parts.append("%s %s" % (label, fmt(r / k, 2) if k == k and r == r and k > 0 else "n/a"))
+        lines.append(("[%s] " % variant if variant != gw else "") + ", ".join(parts))
     note = " (PLACEHOLDER relay, NOT the gateway)" if gw == "placeholder" else ""
-    print("ratio %s/kernel (median delivered packets/s)%s: %s" % (gw, note, ", ".join(parts)))
+    print("ratio %s/kernel (median delivered packets/s)%s: %s" % (gw, note, "; ".join(lines)))
 
 
 def main(argv):

@@ -32,6 +32,9 @@ PLACEHOLDER=0
 # THE GATEWAY HOOK: the command that starts the gateway inside the gateway namespace.
 # It must listen on 198.18.1.1:1723 (the client side) and relay to the PAC at 198.18.2.2:1723.
 GATEWAY_CMD="java -jar $REPO/examples/target/pptp-alg.jar -p 198.18.1.1:1723,198.18.2.2:1723"
+# Gateway variants (--variant NAME=CMD, repeatable): each round runs every variant in turn, as mode gateway-NAME.
+declare -A VARIANT_CMD=()
+VARIANT_NAMES=()
 
 usage() {
   cat <<EOF
@@ -43,6 +46,8 @@ usage: sudo $0 [options]
   --rounds N            alternating kernel/gateway rounds (default $ROUNDS, 1..50)
   --modes LIST          any of kernel,gateway,forward (default $MODES)
   --gateway-cmd 'CMD'   how to start the gateway (default: $GATEWAY_CMD)
+  --variant NAME=CMD    a gateway variant (repeatable; NAME: letters, digits, '_'): each round runs kernel, then
+                        every variant in turn (mode gateway-NAME), to compare variants side by side
   --placeholder         use the user-space PLACEHOLDER relay instead of the gateway (harness test
                         only; reported as "placeholder", never as the gateway)
   --warmup S            unmeasured seconds before each measured run (default $WARMUP)
@@ -74,6 +79,10 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=$2; shift 2 ;;
     --modes|--mode) MODES=$2; shift 2 ;;
     --gateway-cmd) GATEWAY_CMD=$2; shift 2 ;;
+    --variant)
+      [[ $2 =~ ^([A-Za-z0-9_]{1,20})=(.+)$ ]] || { echo "run.sh: --variant: $2 (expected: NAME=CMD)" >&2; usage; }
+      [ -z "${VARIANT_CMD[${BASH_REMATCH[1]}]:-}" ] || { echo "run.sh: --variant: ${BASH_REMATCH[1]} given twice" >&2; usage; }
+      VARIANT_NAMES+=("${BASH_REMATCH[1]}"); VARIANT_CMD[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}; shift 2 ;;
     --placeholder) PLACEHOLDER=1; shift ;;
     --warmup) WARMUP=$2; shift 2 ;;
     --batch) BATCH=$2; shift 2 ;;
@@ -128,6 +137,18 @@ if [ "$PLACEHOLDER" = 1 ]; then
   GATEWAY_CMD="python3 $HERE/placeholder_relay.py -p 198.18.1.1:1723,198.18.2.2:1723 --max-seconds 3600"
 fi
 for i in "${!MODE_LIST[@]}"; do [ "${MODE_LIST[$i]}" = gateway ] && MODE_LIST[$i]=$GW_LABEL; done
+if [ "${#VARIANT_NAMES[@]}" -gt 0 ]; then
+  [ "$PLACEHOLDER" = 0 ] || die "--variant and --placeholder exclude each other"
+  expanded=()
+  for m in "${MODE_LIST[@]}"; do
+    if [ "$m" = gateway ]; then
+      for v in "${VARIANT_NAMES[@]}"; do expanded+=("gateway-$v"); done
+    else
+      expanded+=("$m")
+    fi
+  done
+  MODE_LIST=("${expanded[@]}")
+fi
 if [ "$GW_LABEL" = gateway ] && [[ " ${MODE_LIST[*]} " == *" gateway "* ]] \
     && [[ $GATEWAY_CMD == "java -jar $REPO/examples/target/pptp-alg.jar"* ]] && [ ! -f "$REPO/examples/target/pptp-alg.jar" ]; then
   die "gateway mode: $REPO/examples/target/pptp-alg.jar does not exist; build it, or give --gateway-cmd, or --modes kernel, or --placeholder (harness test)"
@@ -260,8 +281,10 @@ EOF
 # until something listens on 198.18.1.1:1723. Sets GW_PID (the process whose CPU time is read).
 start_gateway() {
   nsx "$NS_G" sysctl -qw net.ipv4.ip_forward=0
-  local log=$1
-  ip netns exec "$NS_G" taskset -c "$CPU_GW" bash -c "cd '$REPO' && exec $GATEWAY_CMD" >"$log" 2>&1 &
+  local log=$1 cmd=$GATEWAY_CMD
+  if [[ $2 == gateway-* ]]; then cmd=${VARIANT_CMD[${2#gateway-}]}; fi
+  echo "command: $cmd" >"$log.cmd"
+  ip netns exec "$NS_G" taskset -c "$CPU_GW" bash -c "cd '$REPO' && exec $cmd" >"$log" 2>&1 &
   GW_PID=$!
   BG_PIDS+=("$GW_PID")
   local deadline=$((SECONDS + 60))
@@ -376,7 +399,7 @@ segment() { # mode round
   case "$mode" in
     kernel) configure_kernel_helper; pns_target=198.18.2.2; GRE_DST=198.18.2.2 ;;
     forward) nsx "$NS_G" sysctl -qw net.ipv4.ip_forward=1; pns_target=198.18.2.2; GRE_DST=198.18.2.2 ;;
-    *) start_gateway "$SEG/gateway.log"; pns_target=198.18.1.1; GRE_DST=198.18.1.1 ;;
+    *) start_gateway "$SEG/gateway.log" "$mode"; pns_target=198.18.1.1; GRE_DST=198.18.1.1 ;;
   esac
   local setup_timeout=$((60 + CALLS / 50))
   ip netns exec "$NS_S" taskset -c "$CPU_GEN" python3 "$HERE/pptp_peers.py" pac --listen 198.18.2.2:1723 \
@@ -436,6 +459,7 @@ fi
   echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "pptp_helper=$HELPER_STATUS"
   echo "gateway_cmd=$GATEWAY_CMD"
+  for v in "${VARIANT_NAMES[@]}"; do echo "variant_$v=${VARIANT_CMD[$v]}"; done
   echo "gateway_label=$GW_LABEL"
   echo "cpu_gen=$CPU_GEN cpu_gw=$CPU_GW server_rps=$SERVER_RPS gen_socket=$GEN_SOCKET batch=$BATCH sink_fifo=$SINK_FIFO netdev_max_backlog=$(cat /proc/sys/net/core/netdev_max_backlog)"
 } >"$OUT/run.meta"
