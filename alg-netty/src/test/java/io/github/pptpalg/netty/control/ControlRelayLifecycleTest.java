@@ -117,17 +117,17 @@ class ControlRelayLifecycleTest {
     }
 
     /**
-     * Keep-alive with a 4 s control idle timeout (through the control plane's test constructor: the configuration
-     * does not allow less than 120 s). A side silent for 2 s gets an Echo-Request from the gateway, whose reply is
-     * not forwarded; a side silent for 4 s is closed, and the other side is told.
+     * Keep-alive with an 8 s control idle timeout (through the control plane's test constructor: the configuration
+     * does not allow less than 120 s). A side silent for 4 s gets an Echo-Request from the gateway, whose reply is
+     * not forwarded; a side silent for 8 s is closed, and the other side is told.
      */
     @Test
     void keepAliveEchoesSilentSidesAndDropsTheOneThatStopsAnswering() throws Exception {
-        gateway = TestGateway.startPlane(Duration.ofSeconds(4), null);
+        gateway = TestGateway.startPlane(Duration.ofSeconds(8), null);
         Leg leg = gateway.establish("127.0.0.2");
         Ids ids = outgoingCall(leg);
-        ScriptedPeer client = leg.client().timeout(Duration.ofSeconds(4));
-        ScriptedPeer server = leg.server().timeout(Duration.ofSeconds(4));
+        ScriptedPeer client = leg.client().timeout(Duration.ofSeconds(8));
+        ScriptedPeer server = leg.server().timeout(Duration.ofSeconds(8));
 
         // both sides fall silent: the gateway echoes each, and swallows the replies
         long c1 = client.expect(EchoRequest.class).identifier();
@@ -136,7 +136,7 @@ class ControlRelayLifecycleTest {
         server.send(ControlMessages.echoReply(s1));
         client.send(ControlMessages.echoRequest(5));
         assertEquals(5, server.expect(EchoRequest.class).identifier(), "the client's Echo-Reply was forwarded");
-        Thread.sleep(1000);
+        Thread.sleep(2000); // the sides fall idle at different times
         server.send(ControlMessages.echoReply(5));
         assertEquals(5, client.expect(EchoReply.class).identifier(), "the server's Echo-Reply was swallowed");
 
@@ -144,7 +144,7 @@ class ControlRelayLifecycleTest {
         client.expect(EchoRequest.class);
         long s2 = server.expect(EchoRequest.class).identifier();
         server.send(ControlMessages.echoReply(s2));
-        client.expectEof(Duration.ofSeconds(4));
+        client.expectEof(Duration.ofSeconds(8));
         assertEquals(ids.gA(), server.expect(CallClearRequest.class).callId());
         server.expect(StopControlConnectionRequest.class);
         server.send(ControlMessages.stopReply());
