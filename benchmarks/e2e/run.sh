@@ -25,6 +25,7 @@ GEN_SOCKET=packet
 SINK_FIFO=10
 CALIBRATE=1
 LATENCY_LOAD=0
+FIXED_RATE=0
 LATENCY_BATCH=8
 PREFIX=pab
 OUT=""
@@ -54,6 +55,7 @@ usage: sudo $0 [options]
   --batch N             packets per sendmmsg (default $BATCH)
   --latency-load PCT    also measure latency at PCT% of the kernel helper's delivered rate (0 = off)
   --latency-batch N     packets per sendmmsg in the latency runs (default $LATENCY_BATCH)
+  --fixed-rate PPS      also measure every mode at this absolute offered rate (0 = off; batches of --latency-batch)
   --no-calibrate        skip the plain-forwarding (no NAT, no helper) upper-bound run
   --cpu-gen N           core for generator, sink and client/server namespaces (default $CPU_GEN)
   --cpu-gw N            core for the gateway namespace: the gateway or the kernel's forwarding (default $CPU_GW)
@@ -88,6 +90,7 @@ while [ $# -gt 0 ]; do
     --batch) BATCH=$2; shift 2 ;;
     --latency-load) LATENCY_LOAD=$2; shift 2 ;;
     --latency-batch) LATENCY_BATCH=$2; shift 2 ;;
+    --fixed-rate) FIXED_RATE=$2; shift 2 ;;
     --no-calibrate) CALIBRATE=0; shift ;;
     --cpu-gen) CPU_GEN=$2; shift 2 ;;
     --cpu-gw) CPU_GW=$2; shift 2 ;;
@@ -110,6 +113,7 @@ int_in "$WARMUP" 0 60 --warmup
 int_in "$BATCH" 1 1024 --batch
 int_in "$LATENCY_LOAD" 0 100 --latency-load
 int_in "$LATENCY_BATCH" 1 1024 --latency-batch
+int_in "$FIXED_RATE" 0 10000000 --fixed-rate
 int_in "$SINK_FIFO" 0 99 --sink-fifo
 int_in "$CPU_GEN" 0 4095 --cpu-gen
 int_in "$CPU_GW" 0 4095 --cpu-gw
@@ -431,6 +435,9 @@ segment() { # mode round
     if [ "$LATENCY_LOAD" != 0 ] && [ "$mode" != forward ] && [ -n "${KERNEL_PPS[$payload]:-}" ]; then
       local rate=$((KERNEL_PPS[$payload] * LATENCY_LOAD / 100))
       measure "$SEG/latency-$payload" "$mode" "$round" "$payload" "$DURATION" "$rate" "$LATENCY_BATCH" latency
+    fi
+    if [ "$FIXED_RATE" != 0 ]; then
+      measure "$SEG/fixed-$payload" "$mode" "$round" "$payload" "$DURATION" "$FIXED_RATE" "$LATENCY_BATCH" fixed
     fi
   done
   if [ "$mode" = kernel ]; then
