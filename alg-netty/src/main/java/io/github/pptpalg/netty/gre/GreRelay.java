@@ -101,7 +101,7 @@ public final class GreRelay implements GreDatagramHandler {
         }
         int source = Ipv4Header.sourceAddress(buffer, offset);
         if (tap != null) {
-            tap.grePacket(source, Ipv4Header.destinationAddress(buffer, offset), buffer.slice(greOffset, greLength));
+            show(source, Ipv4Header.destinationAddress(buffer, offset), buffer, greOffset, greLength);
         }
         int callId = EnhancedGreHeader.callId(buffer, greOffset);
         GreBinding binding = bindings.lookup(source, callId);
@@ -114,10 +114,19 @@ public final class GreRelay implements GreDatagramHandler {
         binding.countPacket(relayedBytes);
         metrics.greRelayed(directions.directionOf(binding), relayedBytes);
         if (tap != null) {
-            tap.grePacket(Ipv4Header.destinationAddress(buffer, offset), binding.outboundAddress(),
-                    buffer.slice(greOffset, greLength));
+            show(Ipv4Header.destinationAddress(buffer, offset), binding.outboundAddress(), buffer, greOffset,
+                    greLength);
         }
         sendQueue.add(greOffset, greLength, binding.outboundAddress());
+    }
+
+    /** A tap that fails must not cost the packet its relay: it is logged at debug and ignored. */
+    private void show(int source, int destination, ByteBuf buffer, int greOffset, int greLength) {
+        try {
+            tap.grePacket(source, destination, buffer.slice(greOffset, greLength));
+        } catch (RuntimeException e) {
+            logger.debug("packet tap {} failed", tap, e);
+        }
     }
 
     private static GreDropReason ipv4Reason(Ipv4Validation validation, ByteBuf buffer, int offset, int bytesRead) {

@@ -20,8 +20,12 @@ public final class RawGre {
 
     static final String SETCAP_HINT = "run as root or `setcap cap_net_raw+ep $(readlink -f $(which java))`";
 
-    private static final Throwable UNAVAILABILITY_CAUSE = probe(System.getProperty("os.name", ""),
-            RawGre::epollUnavailabilityCause, () -> NativeSyscalls.INSTANCE);
+    /** The processors whose Linux ABI (LP64, generic socket constants) the libc binding's layouts assume. */
+    static final java.util.Set<String> SUPPORTED_ARCHITECTURES = java.util.Set.of("amd64", "x86_64", "aarch64");
+
+    private static final Throwable UNAVAILABILITY_CAUSE = architecture(System.getProperty("os.arch", "")) != null
+            ? architecture(System.getProperty("os.arch", ""))
+            : probe(System.getProperty("os.name", ""), RawGre::epollUnavailabilityCause, () -> NativeSyscalls.INSTANCE);
 
     private RawGre() {
     }
@@ -55,6 +59,15 @@ public final class RawGre {
         } catch (Throwable t) {
             return t;
         }
+    }
+
+    /** Null if the binding's structure layouts fit {@code osArch}, else why not. */
+    static Throwable architecture(String osArch) {
+        if (SUPPORTED_ARCHITECTURES.contains(osArch.toLowerCase(Locale.ROOT))) {
+            return null;
+        }
+        return new UnsupportedOperationException("the raw GRE plane's libc binding supports "
+                + "x86-64 and AArch64 Linux only (this is " + osArch + ")");
     }
 
     /**

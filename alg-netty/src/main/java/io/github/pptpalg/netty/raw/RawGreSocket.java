@@ -415,7 +415,10 @@ public final class RawGreSocket implements EpollIoHandle, GreSendQueue {
             try {
                 interest(EPOLLOUT);
             } catch (Exception e) {
-                logger.debug("raw GRE socket {}: epoll_ctl failed", fd.intValue(), e);
+                // without EPOLLOUT the socket would wait for writability forever and relay nothing more
+                logger.warn("raw GRE socket {}: cannot wait for writability (epoll_ctl failed), closing it",
+                        fd.intValue(), e);
+                closeAsync();
             }
         }
     }

@@ -87,4 +87,37 @@ class GreRelayTapTest {
         assertEquals(36, received.gre().length);
         assertEquals(36, sent.gre().length);
     }
+
+    @Test
+    void aFailingTapDoesNotStopTheRelay() {
+        CallIdTranslationMap map = new CallIdTranslationMap();
+        CallIdAllocator allocator = new CallIdAllocator(new CallIdRange(40000, 40009));
+        int gatewayId = allocator.allocate();
+        assertTrue(map.putIfAbsent(new GreBinding(PEER, gatewayId, OTHER_PEER, 7, GreDirection.ACCEPTED_TO_CONNECTED)));
+        PacketTap failing = new PacketTap() {
+            @Override
+            public void controlMessage(InetSocketAddress source, InetSocketAddress destination, ByteBuf message) {
+            }
+
+            @Override
+            public void grePacket(int sourceAddress, int destinationAddress, ByteBuf gre) {
+                throw new IllegalStateException("tap broken");
+            }
+        };
+        AlgMetrics metrics = new AlgMetrics();
+        GreRelay relay = new GreRelay(map, allocator, metrics, b -> (GreDirection) b.owner(), failing);
+        List<Integer> queued = new ArrayList<>();
+        ByteBuf buf = Unpooled.directBuffer(256);
+        try {
+            Ipv4Header.writeHeader(buf, PEER, GATEWAY, Ipv4Header.PROTOCOL_GRE, 16 + 20, 1, 64);
+            EnhancedGreHeader.writeHeader(buf, gatewayId, 20, 1, 2);
+            buf.writeZero(20);
+            relay.datagramReceived(buf, 0, buf.writerIndex(), (offset, len, destination) -> queued.add(destination));
+            assertEquals(7, EnhancedGreHeader.callId(buf, 20));
+        } finally {
+            buf.release();
+        }
+        assertEquals(List.of(OTHER_PEER), queued);
+        assertEquals(1, metrics.snapshot().grePackets(GreDirection.ACCEPTED_TO_CONNECTED));
+    }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The availability probe's verdicts and messages, with every failure simulated through its seam. */
 class RawGreProbeTest {
@@ -81,5 +83,19 @@ class RawGreProbeTest {
             assertTrue(e.getMessage().startsWith("raw GRE sockets are not available: "), e.getMessage());
             assertSame(RawGre.unavailabilityCause(), e.getCause());
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"amd64", "x86_64", "aarch64"})
+    void supportedArchitecturesPass(String arch) {
+        assertNull(RawGre.architecture(arch));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x86", "arm", "ppc64le", "s390x", ""})
+    void otherArchitecturesAreRefusedWithTheReason(String arch) {
+        Throwable cause = RawGre.architecture(arch);
+        assertEquals("the raw GRE plane's libc binding supports x86-64 and AArch64 "
+                + "Linux only (this is " + arch + ")", cause.getMessage());
     }
 }
