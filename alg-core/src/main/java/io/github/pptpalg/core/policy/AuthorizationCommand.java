@@ -256,10 +256,23 @@ public final class AuthorizationCommand {
     }
 
     private static void kill(Process process) {
-        // Descendants first: once the parent is gone they are reparented and no longer found.
-        List<ProcessHandle> descendants = process.descendants().toList();
-        process.destroyForcibly();
+        // Descendants first, deepest first: once the parent is gone they would be reparented (and no longer
+        // found), and a parent still alive reaps them; an orphan killed later can stay a zombie on hosts whose
+        // init does not reap.
+        List<ProcessHandle> descendants = new ArrayList<>(process.descendants().toList());
+        java.util.Collections.reverse(descendants);
         descendants.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle descendant : descendants) {
+            try {
+                descendant.onExit().get(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // not reaped yet: the parent is killed anyway
+            }
+        }
+        process.destroyForcibly();
         try {
             process.waitFor(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
