@@ -166,11 +166,6 @@ public final class ControlPlane {
         p.addLast("relay", handler);
     }
 
-    /** Live relays. */
-    List<ControlRelay> relays() {
-        return List.copyOf(relays.values());
-    }
-
     void forget(ControlRelay relay) {
         relays.remove(relay.session(), relay);
     }
@@ -207,11 +202,6 @@ public final class ControlPlane {
             all.add(relay.shutdown(reason));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
-    }
-
-    /** Number of relayed control connections. */
-    public int relayCount() {
-        return relays.size();
     }
 
     /** Admission, then {@link PendingConnection} for one accepted connection; then it steps aside. */

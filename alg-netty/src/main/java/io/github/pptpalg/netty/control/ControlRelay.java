@@ -102,14 +102,6 @@ final class ControlRelay {
         return session;
     }
 
-    String name() {
-        return name;
-    }
-
-    CompletableFuture<Void> closeFuture() {
-        return closeFuture;
-    }
-
     Channel channel(Side side) {
         return side == Side.ACCEPTED ? accepted : connected;
     }
@@ -168,25 +160,12 @@ final class ControlRelay {
     private void refuseCall(Side from, PptpMessage msg, ControlVerdict verdict) {
         logger.info("control connection {}: refused {} from the {} side: {}", name, msg.type().abbreviation(),
                 side(from), verdict.reason());
-        PptpMessage reply;
-        if (msg instanceof OutgoingCallRequest request) {
-            reply = OutgoingCallReply.builder()
-                    .callId(verdict.callId())
-                    .peerCallId(verdict.peerCallId())
-                    .resultCode(ResultCode.GENERAL_ERROR)
-                    .errorCode(ErrorCode.NO_RESOURCE)
-                    .build();
-        } else if (msg instanceof IncomingCallRequest request) {
-            reply = IncomingCallReply.builder()
-                    .callId(verdict.callId())
-                    .peerCallId(verdict.peerCallId())
-                    .resultCode(ResultCode.GENERAL_ERROR)
-                    .errorCode(ErrorCode.NO_RESOURCE)
-                    .build();
-        } else {
+        if (!(msg instanceof OutgoingCallRequest) && !(msg instanceof IncomingCallRequest)) {
             fail(from, "refused " + msg.type().abbreviation() + ": " + verdict.reason(), StopReason.NONE);
             return;
         }
+        PptpMessage reply = negativeReply(msg instanceof OutgoingCallRequest, verdict.callId(), verdict.peerCallId(),
+                ErrorCode.NO_RESOURCE);
         channel(from).writeAndFlush(reply).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
         updateAutoRead();
     }
@@ -346,11 +325,7 @@ final class ControlRelay {
             if (own < 0) {
                 return null;
             }
-            return call.type() == CallType.OUTGOING
-                    ? OutgoingCallReply.builder().callId(0).peerCallId(own)
-                            .resultCode(ResultCode.GENERAL_ERROR).errorCode(ErrorCode.PAC_ERROR).build()
-                    : IncomingCallReply.builder().callId(0).peerCallId(own)
-                            .resultCode(ResultCode.GENERAL_ERROR).errorCode(ErrorCode.PAC_ERROR).build();
+            return negativeReply(call.type() == CallType.OUTGOING, 0, own, ErrorCode.PAC_ERROR);
         }
         if (call.pnsSide() == to) {
             return CallDisconnectNotify.builder().callId(presented)
@@ -358,6 +333,15 @@ final class ControlRelay {
                     .build();
         }
         return CallClearRequest.builder().callId(presented).build();
+    }
+
+    /** An Outgoing- or Incoming-Call-Reply with result General Error: the gateway answers a request itself. */
+    private static PptpMessage negativeReply(boolean outgoing, int callId, int peerCallId, ErrorCode error) {
+        return outgoing
+                ? OutgoingCallReply.builder().callId(callId).peerCallId(peerCallId)
+                        .resultCode(ResultCode.GENERAL_ERROR).errorCode(error).build()
+                : IncomingCallReply.builder().callId(callId).peerCallId(peerCallId)
+                        .resultCode(ResultCode.GENERAL_ERROR).errorCode(error).build();
     }
 
     private void cancelSetupTimeout() {
