@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.pptpalg.netty.interop.Exec;
 import io.github.pptpalg.netty.interop.Privileged;
 import io.github.pptpalg.netty.interop.Privileged.Requirement;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,19 +88,31 @@ class LauncherExitIT {
     }
 
     @Test
-    void withoutCapNetRawTheReasonGivesTheSetcapHint() {
+    void withoutCapNetRawTheReasonGivesTheSetcapHint() throws IOException {
         // an unprivileged operator: user nobody, no capabilities (root is needed to become nobody)
         Privileged.require(Requirement.ROOT);
         List<String> asNobody = List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOGROUP, "--clear-groups");
         Assumptions.assumeTrue(Privileged.onPath("setpriv"), "setpriv (util-linux) is not installed");
-        Path jar = LauncherProcess.jar();
-        Exec.Result readable = Exec.run(concat(asNobody, List.of("test", "-r", jar.toString())));
-        Assumptions.assumeTrue(readable.succeeded(), "user " + NOBODY + " cannot read " + jar + " (or does not exist): "
-                + readable.stderr().strip());
-        int listenPort = LauncherProcess.freePort(); // unprivileged: above 1023
-        LauncherProcess launcher = launch(concat(asNobody,
-                LauncherProcess.javaJar(List.of("-p", "127.0.0.1:" + listenPort + ",127.0.0.1:1723"))));
-        String reason = fatalError(launcher);
+        // the build tree may sit in a directory only root can enter (mktemp -d): install a copy the way an
+        // operator would, readable by everyone, in /tmp (which everyone can traverse)
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "pptpalg-nobody");
+        Path jar = dir.resolve("pptp-alg.jar");
+        String reason;
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.copy(LauncherProcess.jar(), jar);
+            Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+            Exec.Result readable = Exec.run(concat(asNobody, List.of("test", "-r", jar.toString())));
+            assertTrue(readable.succeeded(), "user " + NOBODY + " cannot read " + jar + ": "
+                    + readable.stderr().strip());
+            int listenPort = LauncherProcess.freePort(); // unprivileged: above 1023
+            LauncherProcess launcher = launch(concat(asNobody, List.of(LauncherProcess.java(), "-jar",
+                    jar.toString(), "-p", "127.0.0.1:" + listenPort + ",127.0.0.1:1723")));
+            reason = fatalError(launcher);
+        } finally {
+            Files.deleteIfExists(jar);
+            Files.deleteIfExists(dir);
+        }
         assertTrue(reason.startsWith("pptp-alg: raw GRE sockets are not available: "), reason);
         assertTrue(reason.contains("the process lacks CAP_NET_RAW"), reason);
         assertTrue(reason.contains("setcap cap_net_raw+ep"), reason);
