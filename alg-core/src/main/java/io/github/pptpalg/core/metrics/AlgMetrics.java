@@ -48,6 +48,7 @@ public final class AlgMetrics {
     private final LongAdder[] refused = adders(REFUSAL_REASONS.length);
     private final LongAdder[] grePackets = adders(DIRECTIONS.length);
     private final LongAdder[] greBytes = adders(DIRECTIONS.length);
+    private final LongAdder[] greFastPathPackets = adders(DIRECTIONS.length);
     private final LongAdder[] greDropped = adders(DROP_REASONS.length);
     private final ConcurrentHashMap<String, LongAdder> protocolErrors = new ConcurrentHashMap<>();
 
@@ -118,6 +119,17 @@ public final class AlgMetrics {
         greBytes[i].add(bytes);
     }
 
+    /** {@code packets} GRE packets of {@code bytes} bytes in all were relayed by the kernel fast path. */
+    public void greRelayedByFastPath(GreDirection direction, long packets, long bytes) {
+        if (packets < 0 || bytes < 0) {
+            throw new IllegalArgumentException("packets, bytes: " + packets + ", " + bytes + " (expected: >= 0)");
+        }
+        int i = direction.ordinal();
+        grePackets[i].add(packets);
+        greBytes[i].add(bytes);
+        greFastPathPackets[i].add(packets);
+    }
+
     /** One GRE packet was dropped. */
     public void greDropped(GreDropReason reason) {
         greDropped[reason.ordinal()].increment();
@@ -151,9 +163,11 @@ public final class AlgMetrics {
         }
         Map<GreDirection, Long> packets = new EnumMap<>(GreDirection.class);
         Map<GreDirection, Long> bytes = new EnumMap<>(GreDirection.class);
+        Map<GreDirection, Long> fastPath = new EnumMap<>(GreDirection.class);
         for (GreDirection direction : DIRECTIONS) {
             packets.put(direction, grePackets[direction.ordinal()].sum());
             bytes.put(direction, greBytes[direction.ordinal()].sum());
+            fastPath.put(direction, greFastPathPackets[direction.ordinal()].sum());
         }
         Map<GreDropReason, Long> drops = new EnumMap<>(GreDropReason.class);
         for (GreDropReason reason : DROP_REASONS) {
@@ -164,6 +178,6 @@ public final class AlgMetrics {
         return new MetricsSnapshot(
                 controlConnectionsActive.sum(), controlConnectionsTotal.sum(), connectionRefusals,
                 callsActive.sum(), callsTotal.sum(), callsEstablished.sum(), callsClosed.sum(), callRefusals,
-                packets, bytes, drops, errors);
+                packets, bytes, fastPath, drops, errors);
     }
 }

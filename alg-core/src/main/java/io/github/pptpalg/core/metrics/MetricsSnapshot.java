@@ -36,6 +36,7 @@ import java.util.TreeMap;
  * pptp_alg_calls_refused_total{reason="call_limit"}                      (one per call RefusalReason)
  * pptp_alg_gre_packets_total{direction="accepted_to_connected"}          (and connected_to_accepted)
  * pptp_alg_gre_bytes_total{direction="accepted_to_connected"}            (and connected_to_accepted)
+ * pptp_alg_gre_fast_path_packets_total{direction="accepted_to_connected"} (and connected_to_accepted)
  * pptp_alg_gre_dropped_total{reason="no_matching_call"}                  (one per GreDropReason)
  * pptp_alg_protocol_errors_total{kind="bad_magic_cookie"}                (one per kind seen)
  * </pre>
@@ -50,6 +51,7 @@ import java.util.TreeMap;
  * @param callsRefused refusals per call-level reason (every such reason is a key)
  * @param grePackets GRE packets relayed per direction
  * @param greBytes GRE bytes relayed per direction
+ * @param greFastPathPackets of {@code grePackets}, those the kernel fast path relayed (zero without it)
  * @param greDropped GRE packets dropped per reason
  * @param protocolErrors control connections closed for a protocol error, per kind as reported
  */
@@ -64,6 +66,7 @@ public record MetricsSnapshot(
         Map<RefusalReason, Long> callsRefused,
         Map<GreDirection, Long> grePackets,
         Map<GreDirection, Long> greBytes,
+        Map<GreDirection, Long> greFastPathPackets,
         Map<GreDropReason, Long> greDropped,
         Map<String, Long> protocolErrors) {
 
@@ -74,6 +77,7 @@ public record MetricsSnapshot(
         callsRefused = immutableEnumMap(callsRefused, RefusalReason.class);
         grePackets = immutableEnumMap(grePackets, GreDirection.class);
         greBytes = immutableEnumMap(greBytes, GreDirection.class);
+        greFastPathPackets = immutableEnumMap(greFastPathPackets, GreDirection.class);
         greDropped = immutableEnumMap(greDropped, GreDropReason.class);
         protocolErrors = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(protocolErrors, "protocolErrors")));
     }
@@ -103,6 +107,11 @@ public record MetricsSnapshot(
     /** GRE bytes relayed in {@code direction}. */
     public long greBytes(GreDirection direction) {
         return greBytes.getOrDefault(direction, 0L);
+    }
+
+    /** Of {@link #grePackets(GreDirection)}, those the kernel fast path relayed in {@code direction}. */
+    public long greFastPathPackets(GreDirection direction) {
+        return greFastPathPackets.getOrDefault(direction, 0L);
     }
 
     /** GRE packets dropped for {@code reason}. */
@@ -141,6 +150,8 @@ public record MetricsSnapshot(
                 map.put(PREFIX + "gre_packets_total{direction=\"" + direction.label() + "\"}", value));
         greBytes.forEach((direction, value) ->
                 map.put(PREFIX + "gre_bytes_total{direction=\"" + direction.label() + "\"}", value));
+        greFastPathPackets.forEach((direction, value) ->
+                map.put(PREFIX + "gre_fast_path_packets_total{direction=\"" + direction.label() + "\"}", value));
         greDropped.forEach((reason, value) ->
                 map.put(PREFIX + "gre_dropped_total{reason=\"" + reason.label() + "\"}", value));
         Map<String, Long> errors = new TreeMap<>();

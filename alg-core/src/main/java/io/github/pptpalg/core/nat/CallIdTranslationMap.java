@@ -38,6 +38,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * pass that half or when removals leave a sixteenth or less of it in use. A rebuild costs
  * O(capacity) under the writer lock; readers are not affected. Hash: multiply-shift with an odd
  * multiplier drawn per map, so that an adversary cannot choose addresses that collide.
+ *
+ * <h2>Mirrors</h2>
+ * A {@link Mirror} (at most one, see {@link #mirror(Mirror)}) is told of every binding added and
+ * removed, in the order of the changes, under the writer lock: a kernel fast path keeps its own copy
+ * of the map that way. Mirror calls must be short and must not call back into the map.
  */
 public final class CallIdTranslationMap {
 
@@ -69,6 +74,18 @@ public final class CallIdTranslationMap {
     private int used;
     /** Tables built after the first; guarded by {@link #writeLock}, for tests. */
     int rebuilds;
+    /** Told of every change; guarded by {@link #writeLock}. */
+    private Mirror mirror;
+
+    /** Something that keeps a copy of the map: told of each change, in order, under the map's writer lock. */
+    public interface Mirror {
+
+        /** {@code binding} has just been added. */
+        void added(GreBinding binding);
+
+        /** {@code binding} has just been removed. */
+        void removed(GreBinding binding);
+    }
 
     /** An empty map sized for a few bindings; it grows as needed. */
     public CallIdTranslationMap() {
@@ -166,6 +183,9 @@ public final class CallIdTranslationMap {
             }
             SLOTS.setRelease(t.slots, free, binding);
             size++;
+            if (mirror != null) {
+                mirror.added(binding);
+            }
             return true;
         }
     }
@@ -197,9 +217,29 @@ public final class CallIdTranslationMap {
                     if (newSize <= slots.length >>> 4 && slots.length > MIN_CAPACITY) {
                         rebuild(newSize); // shrink
                     }
+                    if (mirror != null) {
+                        mirror.removed(binding);
+                    }
                     return true;
                 }
                 i = i + 1 & t.mask;
+            }
+        }
+    }
+
+    /**
+     * Makes {@code mirror} the map's mirror (replacing any earlier one; {@code null}: none) and tells it of
+     * every binding the map holds now, before any later change.
+     */
+    public void mirror(Mirror mirror) {
+        synchronized (writeLock) {
+            this.mirror = mirror;
+            if (mirror != null) {
+                for (GreBinding b : table.slots) {
+                    if (b != null && b != TOMBSTONE) {
+                        mirror.added(b);
+                    }
+                }
             }
         }
     }

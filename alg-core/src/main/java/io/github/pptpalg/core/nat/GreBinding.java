@@ -29,12 +29,16 @@ public final class GreBinding {
 
     private static final VarHandle PACKETS;
     private static final VarHandle BYTES;
+    private static final VarHandle ELSEWHERE_PACKETS;
+    private static final VarHandle ELSEWHERE_BYTES;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             PACKETS = lookup.findVarHandle(GreBinding.class, "packets", long.class);
             BYTES = lookup.findVarHandle(GreBinding.class, "bytes", long.class);
+            ELSEWHERE_PACKETS = lookup.findVarHandle(GreBinding.class, "elsewherePackets", long.class);
+            ELSEWHERE_BYTES = lookup.findVarHandle(GreBinding.class, "elsewhereBytes", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -52,6 +56,10 @@ public final class GreBinding {
     private long packets;
     @SuppressWarnings("unused") // accessed through BYTES
     private long bytes;
+    @SuppressWarnings("unused") // accessed through ELSEWHERE_PACKETS
+    private long elsewherePackets;
+    @SuppressWarnings("unused") // accessed through ELSEWHERE_BYTES
+    private long elsewhereBytes;
 
     /**
      * @param inboundAddress  IPv4 address the packets come from ({@code a.b.c.d} as {@code a<<24|b<<16|c<<8|d})
@@ -131,14 +139,27 @@ public final class GreBinding {
         BYTES.setOpaque(this, (long) BYTES.get(this) + bytes);
     }
 
-    /** Packets counted so far; may be read from any thread. */
-    public long packets() {
-        return (long) PACKETS.getOpaque(this);
+    /**
+     * Adds packets that were relayed for this binding somewhere else than by the GRE thread, e.g. by a
+     * kernel fast path whose counters are collected now and then. Atomic, so any thread may call it
+     * (it does not disturb the GRE thread's single-writer counters).
+     */
+    public void addRelayedElsewhere(long packets, long bytes) {
+        if (packets < 0 || bytes < 0) {
+            throw new IllegalArgumentException("packets, bytes: " + packets + ", " + bytes + " (expected: >= 0)");
+        }
+        ELSEWHERE_PACKETS.getAndAdd(this, packets);
+        ELSEWHERE_BYTES.getAndAdd(this, bytes);
     }
 
-    /** Bytes counted so far; may be read from any thread. */
+    /** Packets counted so far (by {@link #countPacket(int)} and {@link #addRelayedElsewhere}); any thread. */
+    public long packets() {
+        return (long) PACKETS.getOpaque(this) + (long) ELSEWHERE_PACKETS.getOpaque(this);
+    }
+
+    /** Bytes counted so far (by {@link #countPacket(int)} and {@link #addRelayedElsewhere}); any thread. */
     public long bytes() {
-        return (long) BYTES.getOpaque(this);
+        return (long) BYTES.getOpaque(this) + (long) ELSEWHERE_BYTES.getOpaque(this);
     }
 
     @Override

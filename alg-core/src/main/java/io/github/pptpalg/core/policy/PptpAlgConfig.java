@@ -28,6 +28,9 @@ import java.util.Set;
  *   <li>{@code greEventLoops}: 1 (threads reading and relaying GRE);</li>
  *   <li>{@code greReceiveBufferBytes}: 8 MiB (SO_RCVBUF of the raw GRE socket; a full receive queue makes the
  *       kernel answer with ICMP protocol-unreachable, which kills calls);</li>
+ *   <li>{@code greOffloadInterfaces}: none. The network interfaces on whose ingress a kernel fast path relays
+ *       the GRE packets of established calls (tc/BPF; Linux 6.7+, {@code CAP_BPF} and {@code CAP_NET_ADMIN},
+ *       IPv4 forwarding enabled on them); packets it cannot handle still reach the raw socket;</li>
  *   <li>{@code maxControlMessageLength}: 1024 bytes (the largest PPTP control message is 220 bytes).</li>
  * </ul>
  */
@@ -55,6 +58,7 @@ public final class PptpAlgConfig {
     private final Duration callIdQuarantine;
     private final int greEventLoops;
     private final int greReceiveBufferBytes;
+    private final List<String> greOffloadInterfaces;
     private final int maxControlMessageLength;
 
     private PptpAlgConfig(Builder b) {
@@ -67,6 +71,7 @@ public final class PptpAlgConfig {
         callIdQuarantine = b.callIdQuarantine;
         greEventLoops = b.greEventLoops;
         greReceiveBufferBytes = b.greReceiveBufferBytes;
+        greOffloadInterfaces = List.copyOf(b.greOffloadInterfaces);
         maxControlMessageLength = b.maxControlMessageLength;
     }
 
@@ -86,6 +91,7 @@ public final class PptpAlgConfig {
         b.callIdQuarantine = callIdQuarantine;
         b.greEventLoops = greEventLoops;
         b.greReceiveBufferBytes = greReceiveBufferBytes;
+        b.greOffloadInterfaces.addAll(greOffloadInterfaces);
         b.maxControlMessageLength = maxControlMessageLength;
         return b;
     }
@@ -130,6 +136,11 @@ public final class PptpAlgConfig {
         return greReceiveBufferBytes;
     }
 
+    /** Interfaces whose ingress gets the kernel GRE fast path, in the order given; empty: none. */
+    public List<String> greOffloadInterfaces() {
+        return greOffloadInterfaces;
+    }
+
     public int maxControlMessageLength() {
         return maxControlMessageLength;
     }
@@ -140,6 +151,7 @@ public final class PptpAlgConfig {
                 + ", authorizationCommands=" + authorizationCommands + ", limits=" + limits + ", timeouts=" + timeouts
                 + ", callIdRange=" + callIdRange + ", callIdQuarantine=" + callIdQuarantine
                 + ", greEventLoops=" + greEventLoops + ", greReceiveBufferBytes=" + greReceiveBufferBytes
+                + ", greOffloadInterfaces=" + greOffloadInterfaces
                 + ", maxControlMessageLength=" + maxControlMessageLength + '}';
     }
 
@@ -155,6 +167,7 @@ public final class PptpAlgConfig {
         private Duration callIdQuarantine = CallIdAllocator.DEFAULT_QUARANTINE;
         private int greEventLoops = DEFAULT_GRE_EVENT_LOOPS;
         private int greReceiveBufferBytes = DEFAULT_GRE_RECEIVE_BUFFER_BYTES;
+        private final List<String> greOffloadInterfaces = new ArrayList<>();
         private int maxControlMessageLength = DEFAULT_MAX_CONTROL_MESSAGE_LENGTH;
 
         private Builder() {
@@ -236,6 +249,34 @@ public final class PptpAlgConfig {
         public Builder greReceiveBufferBytes(int greReceiveBufferBytes) {
             this.greReceiveBufferBytes = check("greReceiveBufferBytes", greReceiveBufferBytes,
                     MIN_GRE_RECEIVE_BUFFER_BYTES, MAX_GRE_RECEIVE_BUFFER_BYTES);
+            return this;
+        }
+
+        /**
+         * The network interfaces (names, e.g. {@code eth0}) on whose ingress a kernel fast path relays the GRE of
+         * established calls; replaces any earlier list. Empty (the default): the raw socket relays everything.
+         *
+         * @throws IllegalArgumentException if a name is not a Linux interface name (1 to 15 characters, no
+         *     {@code /}, {@code :} or white space, not {@code .} or {@code ..}) or appears twice
+         */
+        public Builder greOffloadInterfaces(List<String> interfaces) {
+            Objects.requireNonNull(interfaces, "interfaces");
+            List<String> checked = new ArrayList<>(interfaces.size());
+            for (String name : interfaces) {
+                Objects.requireNonNull(name, "interface name");
+                if (name.isEmpty() || name.length() > 15 || name.equals(".") || name.equals("..")
+                        || name.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c) || c < 0x21
+                                || c > 0x7e)) {
+                    throw new IllegalArgumentException("greOffloadInterfaces: \"" + name
+                            + "\" (expected: a network interface name, 1 to 15 printable characters without '/', ':' or spaces)");
+                }
+                if (checked.contains(name)) {
+                    throw new IllegalArgumentException("greOffloadInterfaces: " + name + " appears twice");
+                }
+                checked.add(name);
+            }
+            greOffloadInterfaces.clear();
+            greOffloadInterfaces.addAll(checked);
             return this;
         }
 

@@ -86,6 +86,7 @@ class AlgMetricsTest {
         metrics.controlConnectionRefused(RefusalReason.ACL_DENIED);
         metrics.greDropped(GreDropReason.WRONG_SOURCE_ADDRESS);
         metrics.greRelayed(GreDirection.CONNECTED_TO_ACCEPTED, 1500);
+        metrics.greRelayedByFastPath(GreDirection.ACCEPTED_TO_CONNECTED, 3, 300);
         metrics.protocolError("BAD_MAGIC_COOKIE");
         metrics.protocolError("protocol violation");
 
@@ -97,7 +98,10 @@ class AlgMetricsTest {
         assertEquals(0L, map.get("pptp_alg_gre_dropped_total{reason=\"no_matching_call\"}"));
         assertEquals(1L, map.get("pptp_alg_gre_packets_total{direction=\"connected_to_accepted\"}"));
         assertEquals(1500L, map.get("pptp_alg_gre_bytes_total{direction=\"connected_to_accepted\"}"));
-        assertEquals(0L, map.get("pptp_alg_gre_bytes_total{direction=\"accepted_to_connected\"}"));
+        assertEquals(300L, map.get("pptp_alg_gre_bytes_total{direction=\"accepted_to_connected\"}"));
+        assertEquals(3L, map.get("pptp_alg_gre_packets_total{direction=\"accepted_to_connected\"}"));
+        assertEquals(3L, map.get("pptp_alg_gre_fast_path_packets_total{direction=\"accepted_to_connected\"}"));
+        assertEquals(0L, map.get("pptp_alg_gre_fast_path_packets_total{direction=\"connected_to_accepted\"}"));
         assertEquals(1L, map.get("pptp_alg_protocol_errors_total{kind=\"bad_magic_cookie\"}"));
         assertEquals(1L, map.get("pptp_alg_protocol_errors_total{kind=\"protocol_violation\"}"));
         assertEquals(0L, map.get("pptp_alg_calls_active"));
@@ -107,11 +111,20 @@ class AlgMetricsTest {
         assertTrue(!map.containsKey("pptp_alg_control_connections_refused_total{reason=\"call_limit\"}"));
         long connectionReasons = java.util.Arrays.stream(RefusalReason.values()).filter(r -> !r.isCallRefusal()).count();
         long callReasons = RefusalReason.values().length - connectionReasons;
-        long expected = 2 + connectionReasons + 4 + callReasons + 2 + 2 + GreDropReason.values().length + 2;
+        long expected = 2 + connectionReasons + 4 + callReasons + 2 + 2 + 2 + GreDropReason.values().length + 2;
         assertEquals(expected, map.size());
         for (String name : map.keySet()) {
             assertTrue(name.matches("pptp_alg_[a-z_]+(\\{[a-z]+=\"[a-z0-9_]+\"\\})?"), name);
         }
+    }
+
+    @Test
+    void fastPathCountsRefuseNegativeNumbers() {
+        AlgMetrics metrics = new AlgMetrics();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> metrics.greRelayedByFastPath(GreDirection.ACCEPTED_TO_CONNECTED, -1, 0));
+        assertEquals("packets, bytes: -1, 0 (expected: >= 0)", e.getMessage());
+        assertEquals(0L, metrics.snapshot().grePackets(GreDirection.ACCEPTED_TO_CONNECTED));
     }
 
     @Test

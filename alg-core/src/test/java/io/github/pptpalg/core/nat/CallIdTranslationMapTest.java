@@ -26,6 +26,43 @@ class CallIdTranslationMapTest {
     }
 
     @Test
+    void mirrorSeesExistingBindingsThenEveryChangeInOrder() {
+        CallIdTranslationMap map = new CallIdTranslationMap();
+        GreBinding before = binding(PEER, 1);
+        assertTrue(map.putIfAbsent(before));
+        List<String> seen = new ArrayList<>();
+        map.mirror(new CallIdTranslationMap.Mirror() {
+            @Override
+            public void added(GreBinding b) {
+                seen.add("+" + b.inboundCallId());
+            }
+
+            @Override
+            public void removed(GreBinding b) {
+                seen.add("-" + b.inboundCallId());
+            }
+        });
+        GreBinding second = binding(PEER, 2);
+        assertTrue(map.putIfAbsent(second));
+        assertFalse(map.putIfAbsent(binding(PEER, 2)), "a taken key"); // no change, nothing told
+        assertFalse(map.remove(binding(PEER, 1)), "another binding with the same key"); // nothing told
+        assertTrue(map.remove(before));
+        for (int i = 100; i < 200; i++) { // grows and then shrinks the table: rebuilds tell nothing
+            assertTrue(map.putIfAbsent(binding(OTHER, i)));
+        }
+        for (int i = 100; i < 200; i++) {
+            assertTrue(map.remove(map.lookup(OTHER, i)));
+        }
+        assertEquals(List.of("+1", "+2", "-1"), seen.subList(0, 3));
+        assertEquals(3 + 200, seen.size());
+        assertEquals("+100", seen.get(3));
+        assertEquals("-199", seen.get(seen.size() - 1));
+        map.mirror(null);
+        assertTrue(map.remove(second));
+        assertEquals(203, seen.size(), "no mirror any more");
+    }
+
+    @Test
     void emptyMapFindsNothing() {
         CallIdTranslationMap map = new CallIdTranslationMap();
         assertEquals(0, map.size());

@@ -50,6 +50,28 @@ class GreBindingTest {
     }
 
     @Test
+    void countsFromElsewhereAddToTheThreadsOwnCounts() throws InterruptedException {
+        GreBinding b = new GreBinding(ADDR_A, 1, ADDR_B, 2, null);
+        b.countPacket(100);
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 10_000; i++) {
+                    b.addRelayedElsewhere(2, 50);
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(1 + 4 * 10_000 * 2, b.packets()); // atomic: no increment lost between the four threads
+        assertEquals(100 + 4 * 10_000 * 50, b.bytes());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.addRelayedElsewhere(1, -1));
+        assertEquals("packets, bytes: 1, -1 (expected: >= 0)", e.getMessage());
+    }
+
+    @Test
     void countsPacketsAndBytes() {
         GreBinding b = new GreBinding(ADDR_A, 1, ADDR_B, 2, null);
         assertEquals(0, b.packets());
