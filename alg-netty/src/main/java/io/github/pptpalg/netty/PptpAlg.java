@@ -9,7 +9,9 @@ import io.github.pptpalg.core.session.ControlSession;
 import io.github.pptpalg.core.session.SessionListener;
 import io.github.pptpalg.core.session.SessionRegistry;
 import io.github.pptpalg.netty.control.ControlPlane;
+import io.github.pptpalg.netty.gre.GreDirectionResolver;
 import io.github.pptpalg.netty.gre.GrePlane;
+import io.github.pptpalg.netty.offload.GreOffload;
 import io.github.pptpalg.netty.raw.RawGre;
 import io.netty.channel.Channel;
 import io.netty.channel.IoEventLoopGroup;
@@ -25,6 +27,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -57,6 +61,11 @@ import org.slf4j.LoggerFactory;
  * needs Linux and {@code CAP_NET_RAW} ({@link RawGre#ensureAvailability()}); {@link #start()} fails with a
  * message saying what to do when they are missing.
  *
+ * <p>With {@link PptpAlgConfig#greOffloadInterfaces()} the gateway also attaches a kernel fast path
+ * ({@link GreOffload}) to those interfaces: established calls' GRE is then relayed inside the kernel, and the
+ * raw socket sees only what the fast path leaves to it; counters, the GRE idle timeout and the session snapshots
+ * include the fast path's packets (collected at least once a second and before each {@link #metrics()}).
+ *
  * <p>Thread-safe. Listener methods run on the gateway's event loops: they must not block.
  */
 public final class PptpAlg {
@@ -73,6 +82,7 @@ public final class PptpAlg {
     private ExecutorService authorizationExecutor;
     private ControlPlane controlPlane;
     private GrePlane grePlane;
+    private GreOffload greOffload;
     private ScheduledFuture<?> idleSweep;
     private List<InetSocketAddress> listenAddresses = List.of();
     private CompletableFuture<Void> started;
@@ -130,17 +140,21 @@ public final class PptpAlg {
                 controlPlane = new ControlPlane(config, registry, controlGroup, serverType, channelType, tap,
                         authorizationExecutor, controlIdle);
                 CompletableFuture<Void> gre;
+                GreDirectionResolver directions = binding -> ((Call) binding.owner()).greDirection(binding);
                 if (greEnabled) {
                     grePlane = GrePlane.builder()
                             .translationMap(registry.translationMap())
                             .allocator(registry.allocator())
                             .metrics(registry.metrics())
-                            .directions(binding -> ((Call) binding.owner()).greDirection(binding))
+                            .directions(directions)
                             .loops(config.greEventLoops())
                             .receiveBufferSize(config.greReceiveBufferBytes())
                             .packetTap(tap)
                             .build();
                     gre = grePlane.start();
+                    if (!config.greOffloadInterfaces().isEmpty()) {
+                        gre = gre.thenRun(() -> attachOffload(directions));
+                    }
                 } else {
                     gre = CompletableFuture.completedFuture(null);
                 }
@@ -171,6 +185,20 @@ public final class PptpAlg {
         }
     }
 
+    private void attachOffload(GreDirectionResolver directions) {
+        GreOffload offload;
+        try {
+            offload = GreOffload.open(config.greOffloadInterfaces(), config.callIdRange().size(), registry.metrics(),
+                    directions);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        synchronized (lock) {
+            greOffload = offload;
+        }
+        registry.translationMap().mirror(offload);
+    }
+
     /** Undoes a partial start, then fails {@code result} with {@code cause}, whatever the undoing does. */
     private void failStart(CompletableFuture<Void> result, Throwable cause) {
         try {
@@ -183,6 +211,7 @@ public final class PptpAlg {
 
     private void expireIdleCalls() {
         try {
+            collectFastPathCounts();
             List<Call> expired = registry.expireIdleCalls(System.nanoTime());
             if (!expired.isEmpty() && controlPlane != null) {
                 controlPlane.tearDownExpired(expired);
@@ -211,12 +240,24 @@ public final class PptpAlg {
         }
     }
 
+    private void collectFastPathCounts() {
+        GreOffload offload;
+        synchronized (lock) {
+            offload = greOffload;
+        }
+        if (offload != null) {
+            offload.collect();
+        }
+    }
+
     private CompletableFuture<Void> release() {
         ControlPlane cp;
         GrePlane gp;
+        GreOffload offload;
         synchronized (lock) {
             cp = controlPlane;
             gp = grePlane;
+            offload = greOffload;
         }
         if (idleSweep != null) {
             idleSweep.cancel(false);
@@ -231,7 +272,13 @@ public final class PptpAlg {
                             }
                             return null;
                         });
-        return control.thenCompose(v -> gp == null ? CompletableFuture.completedFuture(null) : gp.close())
+        return control.thenRun(() -> {
+                    if (offload != null) {
+                        registry.translationMap().mirror(null);
+                        offload.close(); // collects the last counts, then detaches
+                    }
+                })
+                .thenCompose(v -> gp == null ? CompletableFuture.completedFuture(null) : gp.close())
                 .thenCompose(v -> {
                     CompletableFuture<Void> done = new CompletableFuture<>();
                     if (authorizationExecutor != null) {
@@ -252,14 +299,24 @@ public final class PptpAlg {
                 });
     }
 
-    /** The counters, as of now. */
+    /** The counters, as of now (the fast path's counts collected first). */
     public MetricsSnapshot metrics() {
+        collectFastPathCounts();
         return registry.metrics().snapshot();
     }
 
     /** Number of GRE bindings (two per call whose both Call IDs are known) in the translation map. */
     public int greBindings() {
         return registry.translationMap().size();
+    }
+
+    /** Number of GRE bindings in the kernel fast path's map (0 without the fast path). */
+    public int greFastPathBindings() {
+        GreOffload offload;
+        synchronized (lock) {
+            offload = greOffload;
+        }
+        return offload == null ? 0 : offload.bindings();
     }
 
     /** The live control connections and their calls, with their Call ID translations. */
@@ -320,7 +377,21 @@ public final class PptpAlg {
             return this;
         }
 
+        /**
+         * @throws IllegalArgumentException if the configuration asks for the GRE fast path while the GRE plane is
+         *     disabled or a packet tap is set (the fast path's packets never reach user space, so a tap would miss
+         *     them)
+         */
         public PptpAlg build() {
+            if (!config.greOffloadInterfaces().isEmpty() && !greEnabled) {
+                throw new IllegalArgumentException("greOffloadInterfaces " + config.greOffloadInterfaces()
+                        + " with the GRE plane disabled (expected: no fast path without the GRE plane)");
+            }
+            if (!config.greOffloadInterfaces().isEmpty() && tap != null) {
+                throw new IllegalArgumentException("greOffloadInterfaces " + config.greOffloadInterfaces()
+                        + " with a packet tap: the fast path's packets never reach user space, the tap would miss "
+                        + "them (expected: one or the other)");
+            }
             return new PptpAlg(this);
         }
     }
