@@ -1,7 +1,5 @@
 package io.github.pptpalg.netty.control;
 
-import io.github.pptpalg.codec.pptp.PptpControlDecoder;
-import io.github.pptpalg.codec.pptp.PptpControlEncoder;
 import io.github.pptpalg.core.metrics.RefusalReason;
 import io.github.pptpalg.core.policy.AuthorizationCommand;
 import io.github.pptpalg.core.policy.AuthorizationOutcome;
@@ -15,7 +13,9 @@ import io.github.pptpalg.core.session.Side;
 import io.github.pptpalg.netty.PacketTap;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -25,7 +25,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -58,19 +57,19 @@ public final class ControlPlane {
     /** Pauses reading a side when more than this is queued towards the other side. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(8 * 1024, 32 * 1024);
 
-    /** Stateless and {@code @Sharable}: one for every pipeline. */
-    private static final PptpControlEncoder ENCODER = new PptpControlEncoder();
-
     private final PptpAlgConfig config;
     private final Duration controlIdle;
     private final SessionRegistry registry;
     private final EventLoopGroup group;
     private final Class<? extends ServerChannel> serverChannelType;
     private final Class<? extends Channel> channelType;
-    private final PacketTap tap;
+    /** One for every pipeline, or null without a tap. */
+    private final ControlTapHandler tapHandler;
     private final Executor authorizationExecutor;
     private final List<Channel> listeners = new ArrayList<>();
     private final Map<ControlSession, ControlRelay> relays = new ConcurrentHashMap<>();
+    /** The receive-buffer allocator every channel of this plane shares, see {@link #shareRecvAllocator}. */
+    private volatile AdaptiveRecvByteBufAllocator recvAllocator;
     private volatile boolean closing;
 
     /**
@@ -97,7 +96,7 @@ public final class ControlPlane {
         this.group = Objects.requireNonNull(group, "group");
         this.serverChannelType = Objects.requireNonNull(serverChannelType, "serverChannelType");
         this.channelType = Objects.requireNonNull(channelType, "channelType");
-        this.tap = tap;
+        this.tapHandler = tap == null ? null : new ControlTapHandler(tap);
         this.authorizationExecutor = Objects.requireNonNull(authorizationExecutor, "authorizationExecutor");
     }
 
@@ -132,7 +131,7 @@ public final class ControlPlane {
                         @Override
                         protected void initChannel(Channel ch) {
                             ControlSideHandler handler = new ControlSideHandler(Side.ACCEPTED, null);
-                            initPipeline(ch.pipeline(), handler);
+                            initPipeline(ch, handler);
                             ch.pipeline().addLast(new AcceptHandler(proxy, handler));
                         }
                     });
@@ -155,15 +154,38 @@ public final class ControlPlane {
                 .thenApply(v -> bound.stream().map(CompletableFuture::join).toList());
     }
 
-    private void initPipeline(ChannelPipeline p, ControlSideHandler handler) {
-        if (tap != null) {
-            p.addLast("tap", new ControlTapHandler(tap));
+    /**
+     * Every stage of a pipeline costs each connection a context, so there are two (three with a tap): the
+     * decoder, which also notes reads for the relay's idle timer, and the relay's side handler, which also
+     * encodes.
+     */
+    private void initPipeline(Channel ch, ControlSideHandler handler) {
+        shareRecvAllocator(ch.config());
+        ChannelPipeline p = ch.pipeline();
+        if (tapHandler != null) {
+            p.addLast("tap", tapHandler);
         }
-        long idleNanos = controlIdle.toNanos() / 2;
-        p.addLast("idle", new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS));
-        p.addLast("decoder", new PptpControlDecoder(config.maxControlMessageLength()));
-        p.addLast("encoder", ENCODER);
+        p.addLast("decoder", new ControlFrameDecoder(config.maxControlMessageLength()));
         p.addLast("relay", handler);
+    }
+
+    /**
+     * Netty gives each channel its own {@link AdaptiveRecvByteBufAllocator}, though the allocator only holds
+     * settings (the per-channel state is in the handle it creates on the first read). The channels of this plane
+     * share the first one's instead, as long as it is the plain default with the same settings.
+     */
+    private void shareRecvAllocator(ChannelConfig channelConfig) {
+        if (!(channelConfig.getRecvByteBufAllocator() instanceof AdaptiveRecvByteBufAllocator own)
+                || own.getClass() != AdaptiveRecvByteBufAllocator.class) {
+            return;
+        }
+        AdaptiveRecvByteBufAllocator shared = recvAllocator;
+        if (shared != null && shared.maxMessagesPerRead() == own.maxMessagesPerRead()
+                && shared.respectMaybeMoreData() == own.respectMaybeMoreData()) {
+            channelConfig.setRecvByteBufAllocator(shared);
+        } else {
+            recvAllocator = own;
+        }
     }
 
     void forget(ControlRelay relay) {
@@ -332,7 +354,7 @@ public final class ControlPlane {
                     .handler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            initPipeline(ch.pipeline(), connectedHandler);
+                            initPipeline(ch, connectedHandler);
                         }
                     });
             b.connect(peer).addListener((ChannelFuture cf) -> {
@@ -359,7 +381,9 @@ public final class ControlPlane {
                 }
                 done = true;
                 timer.cancel(false);
-                ControlRelay relay = new ControlRelay(ControlPlane.this, accepted, connected, session);
+                ControlRelay relay = new ControlRelay(ControlPlane.this,
+                        accepted, accepted.pipeline().get(ControlFrameDecoder.class),
+                        connected, connected.pipeline().get(ControlFrameDecoder.class), session);
                 relays.put(session, relay);
                 acceptedHandler.relay(relay);
                 connectedHandler.relay(relay);

@@ -25,6 +25,7 @@ import io.github.pptpalg.core.session.ControlVerdict;
 import io.github.pptpalg.core.session.Side;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -51,8 +52,13 @@ import org.slf4j.LoggerFactory;
  *       call (a negative reply where the call was still being set up), then Stop-Control-Connection-Request,
  *       and its connection is closed when it answers or the drain deadline passes.</li>
  * </ul>
+ *
+ * <p>A relay is held for as long as its control connection lives, so it keeps little: one timer for the
+ * keep-alive of both sides (instead of an idle handler and a timer per channel), its name built only when a
+ * message is logged ({@link #toString()}), and it is itself the listener of both channels' close futures and
+ * the task of its idle timer.
  */
-final class ControlRelay {
+final class ControlRelay implements ChannelFutureListener, Runnable {
 
     private static final Logger logger = LoggerFactory.getLogger(ControlRelay.class);
 
@@ -61,24 +67,43 @@ final class ControlRelay {
     private final Channel connected;
     private final ControlSession session;
     private final EventLoop loop;
-    private final String name;
-    private final long[] echoIdentifier = {-1, -1};
-    private final boolean[] idleOnce = new boolean[2];
-    private final boolean[] stopSent = new boolean[2];
-    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private final ControlFrameDecoder acceptedDecoder;
+    private final ControlFrameDecoder connectedDecoder;
+    /** Half the control idle timeout: a side silent this long gets an Echo-Request. */
+    private final long idleNanos;
     private ScheduledFuture<?> setupTimeout;
+    /** Runs this relay at the earlier of the two sides' idle deadlines; null once closing. */
+    private ScheduledFuture<?> idleTimer;
+    private long acceptedIdleDue;
+    private long connectedIdleDue;
+    /** The identifier of the gateway's outstanding Echo-Request to each side, or -1. */
+    private long acceptedEchoIdentifier = -1;
+    private long connectedEchoIdentifier = -1;
+    /** Each side was found idle once and has sent nothing since. */
+    private boolean acceptedIdleOnce;
+    private boolean connectedIdleOnce;
     private boolean established;
     private boolean closing;
+    /** Completes when both channels are closed; created by the first {@link #shutdown}. Guarded by this. */
+    private CompletableFuture<Void> closeFuture;
+    /** Both channels are closed. Guarded by this. */
+    private boolean closed;
 
-    ControlRelay(ControlPlane plane, Channel accepted, Channel connected, ControlSession session) {
+    ControlRelay(ControlPlane plane, Channel accepted, ControlFrameDecoder acceptedDecoder, Channel connected,
+            ControlFrameDecoder connectedDecoder, ControlSession session) {
         this.plane = plane;
         this.accepted = accepted;
         this.connected = connected;
+        this.acceptedDecoder = acceptedDecoder;
+        this.connectedDecoder = connectedDecoder;
         this.session = session;
         this.loop = accepted.eventLoop();
-        this.name = address(accepted.remoteAddress()) + " <-> " + address(connected.remoteAddress());
-        accepted.closeFuture().addListener(f -> onClosed());
-        connected.closeFuture().addListener(f -> onClosed());
+        this.idleNanos = plane.controlIdle().toNanos() / 2;
+        // cached by the channels from now on, so toString() names the connection even after it closed
+        accepted.remoteAddress();
+        connected.remoteAddress();
+        accepted.closeFuture().addListener(this);
+        connected.closeFuture().addListener(this);
     }
 
     /**
@@ -93,9 +118,72 @@ final class ControlRelay {
                         StopReason.NONE);
             }
         }, Math.max(0, setupNanosLeft), TimeUnit.NANOSECONDS);
+        long now = System.nanoTime();
+        acceptedIdleDue = firstIdleDue(acceptedDecoder.lastReadNanos(), now);
+        connectedIdleDue = firstIdleDue(connectedDecoder.lastReadNanos(), now);
+        scheduleIdleCheck(now);
         accepted.config().setAutoRead(true);
         connected.config().setAutoRead(true);
-        logger.debug("control connection {}: relaying", name);
+        logger.debug("control connection {}: relaying", this);
+    }
+
+    /**
+     * A side's idle deadline when relaying starts: half the idle timeout after its channel went active, or a
+     * multiple of it if the setup took longer (idleness before the relay existed is not acted on).
+     */
+    private long firstIdleDue(long since, long now) {
+        long due = since + idleNanos;
+        if (due - now <= 0) {
+            due += ((now - due) / idleNanos + 1) * idleNanos;
+        }
+        return due;
+    }
+
+    private void scheduleIdleCheck(long now) {
+        long next = Math.min(acceptedIdleDue - now, connectedIdleDue - now);
+        idleTimer = loop.schedule(this, Math.max(0, next), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The idle timer: each side whose deadline has come is idle if nothing arrived from it for half the control
+     * idle timeout ({@link #onIdle}: then again every half timeout while it stays silent); otherwise its deadline
+     * moves to half the timeout after its last read.
+     */
+    @Override
+    public void run() {
+        idleTimer = null;
+        if (closing) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (acceptedIdleDue - now <= 0) {
+            acceptedIdleDue = checkIdle(Side.ACCEPTED, acceptedDecoder, now);
+        }
+        if (connectedIdleDue - now <= 0 && !closing) {
+            connectedIdleDue = checkIdle(Side.CONNECTED, connectedDecoder, now);
+        }
+        if (!closing) {
+            scheduleIdleCheck(now);
+        }
+    }
+
+    /** One side's deadline has come: is it idle? Returns its next deadline. */
+    private long checkIdle(Side side, ControlFrameDecoder decoder, long now) {
+        if (decoder.reading()) {
+            return now + idleNanos;
+        }
+        long last = decoder.lastReadNanos();
+        if (now - last < idleNanos) {
+            return last + idleNanos;
+        }
+        onIdle(side);
+        return now + idleNanos;
+    }
+
+    /** A channel's close future completed. */
+    @Override
+    public void operationComplete(ChannelFuture future) {
+        onClosed();
     }
 
     ControlSession session() {
@@ -107,21 +195,31 @@ final class ControlRelay {
     }
 
     void onMessage(Side from, PptpMessage msg) {
-        idleOnce[from.ordinal()] = false;
+        boolean fromAccepted = from == Side.ACCEPTED;
+        if (fromAccepted) {
+            acceptedIdleOnce = false;
+        } else {
+            connectedIdleOnce = false;
+        }
         if (closing) {
             onMessageWhileClosing(from, msg);
             return;
         }
-        if (msg instanceof EchoReply reply && reply.identifier() == echoIdentifier[from.ordinal()]) {
-            echoIdentifier[from.ordinal()] = -1;
-            logger.debug("control connection {}: {} answered the gateway's Echo-Request", name, from);
+        if (msg instanceof EchoReply reply
+                && reply.identifier() == (fromAccepted ? acceptedEchoIdentifier : connectedEchoIdentifier)) {
+            if (fromAccepted) {
+                acceptedEchoIdentifier = -1;
+            } else {
+                connectedEchoIdentifier = -1;
+            }
+            logger.debug("control connection {}: {} answered the gateway's Echo-Request", this, from);
             return;
         }
         ControlVerdict verdict = session.onMessage(from, msg.type().value(), PptpMessages.callId(msg),
                 PptpMessages.peerCallId(msg), PptpMessages.resultCode(msg));
         switch (verdict.kind()) {
             case FORWARD -> forward(from, msg, verdict);
-            case DISCARD -> logger.debug("control connection {}: {} from the {} side not forwarded: {}", name,
+            case DISCARD -> logger.debug("control connection {}: {} from the {} side not forwarded: {}", this,
                     msg.type().abbreviation(), side(from), verdict.reason());
             case REFUSE_CALL -> refuseCall(from, msg, verdict);
             case PROTOCOL_VIOLATION -> {
@@ -150,15 +248,15 @@ final class ControlRelay {
         if (msg.type() == PptpMessageType.STOP_CONTROL_CONNECTION_REPLY) {
             // Both peers agreed to stop: a normal end, not a failure to report. Close both once the reply is out.
             closing = true;
-            cancelSetupTimeout();
-            logger.debug("control connection {}: stopped by the peers", name);
+            cancelTimers();
+            logger.debug("control connection {}: stopped by the peers", this);
             to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> closeBoth());
         }
     }
 
     /** The gateway answers a call request itself: a limit was reached or no Call ID was left. */
     private void refuseCall(Side from, PptpMessage msg, ControlVerdict verdict) {
-        logger.info("control connection {}: refused {} from the {} side: {}", name, msg.type().abbreviation(),
+        logger.info("control connection {}: refused {} from the {} side: {}", this, msg.type().abbreviation(),
                 side(from), verdict.reason());
         if (!(msg instanceof OutgoingCallRequest) && !(msg instanceof IncomingCallRequest)) {
             fail(from, "refused " + msg.type().abbreviation() + ": " + verdict.reason(), StopReason.NONE);
@@ -182,7 +280,7 @@ final class ControlRelay {
             channel(from).writeAndFlush(EchoReply.builder().identifier(echo.identifier())
                     .resultCode(ResultCode.OK).build());
         }
-        logger.debug("control connection {}: {} from the {} side while closing, not forwarded", name,
+        logger.debug("control connection {}: {} from the {} side while closing, not forwarded", this,
                 msg.type().abbreviation(), side(from));
     }
 
@@ -209,26 +307,35 @@ final class ControlRelay {
         connected.config().setAutoRead(read);
     }
 
-    void onIdle(Side side) {
+    private void onIdle(Side side) {
         if (closing) {
             return;
         }
-        int i = side.ordinal();
+        boolean isAccepted = side == Side.ACCEPTED;
         if (!channel(side).config().isAutoRead()) {
             // not read because of back-pressure: its silence proves nothing
-            idleOnce[i] = false;
+            if (isAccepted) {
+                acceptedIdleOnce = false;
+            } else {
+                connectedIdleOnce = false;
+            }
             return;
         }
-        if (idleOnce[i]) {
+        if (isAccepted ? acceptedIdleOnce : connectedIdleOnce) {
             fail(side, "the " + side(side) + " side sent nothing for " + plane.controlIdle().toMillis()
                     + " ms, not even an Echo-Reply", StopReason.NONE);
             return;
         }
-        idleOnce[i] = true;
         long identifier = ThreadLocalRandom.current().nextLong(1L << 32);
-        echoIdentifier[i] = identifier;
+        if (isAccepted) {
+            acceptedIdleOnce = true;
+            acceptedEchoIdentifier = identifier;
+        } else {
+            connectedIdleOnce = true;
+            connectedEchoIdentifier = identifier;
+        }
         channel(side).writeAndFlush(EchoRequest.builder().identifier(identifier).build());
-        logger.debug("control connection {}: the {} side is idle, sent Echo-Request {}", name, side(side),
+        logger.debug("control connection {}: the {} side is idle, sent Echo-Request {}", this, side(side),
                 identifier);
     }
 
@@ -259,9 +366,9 @@ final class ControlRelay {
             return;
         }
         if (culprit != null && stopReason == StopReason.STOP_PROTOCOL) {
-            logger.warn("control connection {}: {}; closing it", name, reason);
+            logger.warn("control connection {}: {}; closing it", this, reason);
         } else {
-            logger.info("control connection {}: {}; closing it", name, reason);
+            logger.info("control connection {}: {}; closing it", this, reason);
         }
         if (culprit != null) {
             // after what is already queued for it (a Stop-Control-Connection-Request on a protocol violation)
@@ -274,18 +381,25 @@ final class ControlRelay {
 
     /** Closes gracefully on behalf of the gateway ({@code PptpAlg.close()}): both sides are told. */
     CompletableFuture<Void> shutdown(String reason) {
+        CompletableFuture<Void> f;
+        synchronized (this) {
+            if (closeFuture == null) {
+                closeFuture = closed ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
+            }
+            f = closeFuture;
+        }
         loop.execute(() -> {
             if (!closing) {
-                logger.info("control connection {}: {}", name, reason);
+                logger.info("control connection {}: {}", this, reason);
                 drain(List.of(Side.ACCEPTED, Side.CONNECTED), StopReason.STOP_LOCAL_SHUTDOWN, reason, true);
             }
         });
-        return closeFuture;
+        return f;
     }
 
     private void drain(List<Side> sides, StopReason stopReason, String reason, boolean adminShutdown) {
         closing = true;
-        cancelSetupTimeout();
+        cancelTimers();
         List<Call> calls = session.calls();
         for (Side side : sides) {
             Channel ch = channel(side);
@@ -301,7 +415,6 @@ final class ControlRelay {
             }
             if (established) {
                 ch.writeAndFlush(StopControlConnectionRequest.builder().reason(stopReason).build());
-                stopSent[side.ordinal()] = true;
             } else {
                 ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
@@ -351,13 +464,26 @@ final class ControlRelay {
         }
     }
 
+    /** Closing: no setup deadline and no keep-alive any more, and no timer holding on to this relay. */
+    private void cancelTimers() {
+        cancelSetupTimeout();
+        cancelIdleTimer();
+    }
+
+    private void cancelIdleTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+
     /** The registry released {@code call} for GRE idleness: tell both peers. */
     void tearDownExpired(Call call) {
         loop.execute(() -> {
             if (closing) {
                 return;
             }
-            logger.info("control connection {}: call {} carried no GRE for {} s; clearing it", name, call.id(),
+            logger.info("control connection {}: call {} carried no GRE for {} s; clearing it", this, call.id(),
                     plane.config().timeouts().greIdle().toSeconds());
             for (Side side : Side.values()) {
                 PptpMessage notice = callTeardown(call, side, true);
@@ -377,9 +503,23 @@ final class ControlRelay {
         if (accepted.isOpen() || connected.isOpen()) {
             return; // the other side's end is handled by onInactive and the drain
         }
+        cancelIdleTimer(); // as an idle handler stops with its channel
         session.close("control connection closed");
-        closeFuture.complete(null);
+        CompletableFuture<Void> f;
+        synchronized (this) {
+            closed = true;
+            f = closeFuture;
+        }
+        if (f != null) {
+            f.complete(null);
+        }
         plane.forget(this);
+    }
+
+    /** The control connection's name in the log: the client's and the peer's address. */
+    @Override
+    public String toString() {
+        return address(accepted.remoteAddress()) + " <-> " + address(connected.remoteAddress());
     }
 
     private static String side(Side side) {

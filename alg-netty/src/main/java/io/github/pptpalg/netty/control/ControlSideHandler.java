@@ -1,17 +1,20 @@
 package io.github.pptpalg.netty.control;
 
+import io.github.pptpalg.codec.pptp.PptpControlEncoder;
 import io.github.pptpalg.codec.pptp.PptpMessage;
 import io.github.pptpalg.core.session.Side;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The last handler of one side's pipeline: hands decoded messages, errors, idleness, writability and the
- * end of the connection to the {@link ControlRelay} that joins both sides. Runs on the relay's event loop.
+ * The last handler of one side's pipeline: hands decoded messages, errors, writability and the end of the
+ * connection to the {@link ControlRelay} that joins both sides, and encodes the {@link PptpMessage}s written
+ * to the channel (through the codec's shared {@link PptpControlEncoder}, so one pipeline stage does both:
+ * every stage costs each connection a context). Runs on the relay's event loop.
  */
-final class ControlSideHandler extends ChannelInboundHandlerAdapter {
+final class ControlSideHandler extends ChannelDuplexHandler {
 
     private final Side side;
     private ControlRelay relay;
@@ -52,12 +55,8 @@ final class ControlSideHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && relay != null) {
-            relay.onIdle(side);
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        PptpControlEncoder.INSTANCE.write(ctx, msg, promise);
     }
 
     @Override

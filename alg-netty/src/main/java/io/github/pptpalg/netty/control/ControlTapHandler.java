@@ -3,6 +3,7 @@ package io.github.pptpalg.netty.control;
 import io.github.pptpalg.netty.PacketTap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import java.net.InetSocketAddress;
@@ -12,7 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Shows the control bytes of one connection to a {@link PacketTap}, as received and as sent. Sits next to
  * the socket, so it sees TCP payload, not framed messages: a capture reassembles them as a peer would.
+ * Holds no state of its own: one instance serves every pipeline of a control plane.
  */
+@Sharable
 final class ControlTapHandler extends ChannelDuplexHandler {
 
     private static final Logger logger = LoggerFactory.getLogger(ControlTapHandler.class);

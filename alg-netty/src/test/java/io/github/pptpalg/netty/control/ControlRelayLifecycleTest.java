@@ -29,6 +29,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -150,6 +151,32 @@ class ControlRelayLifecycleTest {
         server.send(ControlMessages.stopReply());
         server.expectEof();
         assertEquals(0, gateway.metrics().callsActive());
+    }
+
+    /**
+     * Keep-alive counts bytes arriving, not whole messages: a side that trickles a message a byte at a time for
+     * longer than half the idle timeout (8 s here) gets no Echo-Request, while the silent other side does; the
+     * message, once complete, is relayed as usual.
+     */
+    @Test
+    void bytesShortOfAMessageKeepASideFromBeingIdle() throws Exception {
+        gateway = TestGateway.startPlane(Duration.ofSeconds(8), null);
+        Leg leg = gateway.establish("127.0.0.2");
+        ScriptedPeer client = leg.client();
+        ScriptedPeer server = leg.server().timeout(Duration.ofSeconds(8));
+        byte[] echo = ScriptedPeer.encode(ControlMessages.echoRequest(7));
+
+        // 12 of its 16 bytes, one every 500 ms: 6 s, well past the 4 s after which a silent side is echoed
+        for (int i = 0; i < 12; i++) {
+            client.expectNothing(Duration.ofMillis(500));
+            client.sendRaw(new byte[] {echo[i]});
+        }
+        long s1 = server.expect(EchoRequest.class).identifier();
+        server.send(ControlMessages.echoReply(s1));
+        client.expectNothing(Duration.ofMillis(500));
+        client.sendRaw(Arrays.copyOfRange(echo, 12, echo.length));
+        assertEquals(7, server.expect(EchoRequest.class).identifier(), "the trickled Echo-Request was not relayed");
+        client.expectNothing(Duration.ofMillis(500));
     }
 
     @Test
