@@ -326,7 +326,23 @@ public final class LauncherCommandLine {
             config.greEventLoops(count);
         }
 
+        Value offload = values.single("gre-offload");
+        if (offload != null) {
+            config.greOffloadInterfaces(offload.convert(text -> {
+                List<String> names = new ArrayList<>();
+                for (String name : text.split(",", -1)) {
+                    names.add(name.strip());
+                }
+                PptpAlgConfig.builder().greOffloadInterfaces(names); // checks the names, in this option's terms
+                return names;
+            }));
+        }
+
         Value pcap = values.single("pcap");
+        if (pcap != null && offload != null) {
+            throw new CommandLineException("--pcap and --gre-offload exclude each other: the fast path's GRE packets "
+                    + "never reach the gateway's process, a capture would miss them");
+        }
         Value pcapLimit = values.single("pcap-limit");
         long pcapLimitBytes = pcapLimit == null ? DEFAULT_PCAP_LIMIT_BYTES : pcapLimit.convert(LauncherCommandLine::size);
         Value metrics = values.single("metrics");
@@ -610,6 +626,11 @@ public final class LauncherCommandLine {
 
         @Option(names = "--gre-loops", paramLabel = "N", description = "Threads relaying GRE (default 1).")
         String greLoops;
+
+        @Option(names = "--gre-offload", paramLabel = "IF[,IF...]",
+                description = "Relay established calls' GRE in the kernel (tc/BPF fast path) on these Ethernet "
+                        + "interfaces; needs Linux 6.7+, CAP_BPF and CAP_NET_ADMIN, IPv4 forwarding on them.")
+        String greOffload;
 
         @Option(names = "--pcap", paramLabel = "FILE",
                 description = "Write the relayed control messages and GRE packets to this pcap file.")

@@ -158,6 +158,9 @@ class LauncherCommandLineTest {
                 "--connect-timeout", "500ms", "--setup-timeout", "45s", "--control-idle-timeout", "2m",
                 "--gre-idle-timeout", "0", "--gre-loops", "4",
                 "--pcap", "/tmp/x.pcap", "--pcap-limit", "64M", "--metrics", "127.0.0.1:9723");
+        assertEquals(List.of(), options.config().greOffloadInterfaces());
+        assertEquals(List.of("eth0", "eth1.100"),
+                run("-p", "198.18.1.2", "--gre-offload", "eth0, eth1.100").config().greOffloadInterfaces());
         PptpAlgConfig config = options.config();
         assertEquals(new CallIdRange(1000, 1999), config.callIdRange());
         assertEquals(Duration.ofMillis(750), config.callIdQuarantine());
@@ -216,7 +219,7 @@ class LauncherCommandLineTest {
                     "--call-id-range", "--call-id-quarantine", "--max-connections", "--max-connections-per-source",
                     "--max-calls",
                     "--max-calls-per-connection", "--connect-timeout", "--setup-timeout", "--control-idle-timeout",
-                    "--gre-idle-timeout", "--gre-loops", "--pcap", "--pcap-limit", "--metrics", "--config",
+                    "--gre-idle-timeout", "--gre-loops", "--gre-offload", "--pcap", "--pcap-limit", "--metrics", "--config",
                     "--version", "--help")) {
                 assertTrue(help.text().contains(name), name);
             }
@@ -256,6 +259,10 @@ class LauncherCommandLineTest {
             -p 198.18.1.2 --gre-idle-timeout -1s                | --gre-idle-timeout "-1s": not a duration (expected: a number with a unit ms, s, m, h or d, e.g. 30s or 2m, or ISO-8601 like PT1M30S)
             -p 198.18.1.2 --gre-loops 0                         | --gre-loops "0": out of range (expected: a number 1..64)
             -p 198.18.1.2 --gre-loops 65                        | --gre-loops "65": out of range (expected: a number 1..64)
+            -p 198.18.1.2 --gre-offload eth0,eth0               | --gre-offload "eth0,eth0": greOffloadInterfaces: eth0 appears twice
+            -p 198.18.1.2 --gre-offload eth0,,eth1              | --gre-offload "eth0,,eth1": greOffloadInterfaces: "" (expected: a network interface name, 1 to 15 printable characters without '/', ':' or spaces)
+            -p 198.18.1.2 --gre-offload averyveryverylongname   | --gre-offload "averyveryverylongname": greOffloadInterfaces: "averyveryverylongname" (expected: a network interface name, 1 to 15 printable characters without '/', ':' or spaces)
+            -p 198.18.1.2 --gre-offload eth0 --pcap /tmp/x.pcap | --pcap and --gre-offload exclude each other: the fast path's GRE packets never reach the gateway's process, a capture would miss them
             -p 198.18.1.2 --pcap-limit 1k                       | --pcap-limit "1k": too small (expected: at least 4096 bytes)
             -p 198.18.1.2 --pcap-limit 12Q                      | --pcap-limit "12Q": not a size (expected: bytes with an optional suffix k, M or G, e.g. 100M)
             -p 198.18.1.2 --metrics 9723                        | --metrics "9723": not address:port (expected: e.g. 127.0.0.1:9723)
@@ -394,7 +401,7 @@ class LauncherCommandLineTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
-            proxy = 198.18.1.2\\nbogus = 1             | : unknown key "bogus" (expected: one of proxy[.N], acl[.N], aclCmd[.N], nofork, debug, extensive, log, call-id-range, call-id-quarantine, max-connections, max-connections-per-source, max-calls, max-calls-per-connection, connect-timeout, setup-timeout, control-idle-timeout, gre-idle-timeout, gre-loops, pcap, pcap-limit, metrics)
+            proxy = 198.18.1.2\\nbogus = 1             | : unknown key "bogus" (expected: one of proxy[.N], acl[.N], aclCmd[.N], nofork, debug, extensive, log, call-id-range, call-id-quarantine, max-connections, max-connections-per-source, max-calls, max-calls-per-connection, connect-timeout, setup-timeout, control-idle-timeout, gre-idle-timeout, gre-loops, gre-offload, pcap, pcap-limit, metrics)
             proxy = 198.18.1.2\\nconfig = other.conf   | : unknown key "config" (expected: one of
             proxy = 198.18.1.2\\nhelp = true           | : unknown key "help" (expected: one of
             proxy = 198.18.1.2\\npcap.1 = a.pcap       | : key "pcap.1" is numbered but pcap takes one value (expected: "pcap")

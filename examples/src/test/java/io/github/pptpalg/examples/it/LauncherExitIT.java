@@ -88,6 +88,21 @@ class LauncherExitIT {
     }
 
     @Test
+    void aFastPathOnAMissingOrUnfitInterfaceIsAOneLineFatalError() {
+        Privileged.require(Requirement.RAW_SOCKET);
+        int listenPort = LauncherProcess.freePort();
+        String missing = "pagone" + ProcessHandle.current().pid() % 100_000;
+        LauncherProcess launcher = launch(LauncherProcess.javaJar(List.of("-p", "127.0.0.1:" + listenPort
+                + ",127.0.0.1:1723", "--gre-offload", missing)));
+        assertEquals("pptp-alg: GRE fast path: no network interface " + missing + " (in this network namespace)",
+                fatalError(launcher));
+        LauncherProcess loopback = launch(LauncherProcess.javaJar(List.of("-p", "127.0.0.1:" + listenPort
+                + ",127.0.0.1:1723", "--gre-offload", "lo")));
+        assertEquals("pptp-alg: GRE fast path: interface lo has link type 772 (expected: Ethernet, 1): run it on "
+                + "Ethernet interfaces only", fatalError(loopback));
+    }
+
+    @Test
     void withoutCapNetRawTheReasonGivesTheSetcapHint() throws IOException {
         // an unprivileged operator: user nobody, no capabilities (root is needed to become nobody)
         Privileged.require(Requirement.ROOT);
