@@ -288,6 +288,11 @@ start_gateway() {
   local log=$1 cmd=$GATEWAY_CMD
   if [[ $2 == gateway-* ]]; then cmd=${VARIANT_CMD[${2#gateway-}]}; fi
   echo "command: $cmd" >"$log.cmd"
+  if [[ $cmd == *--gre-offload* ]]; then
+    # The kernel fast path's route lookup (bpf_fib_lookup) needs IPv4 forwarding on its interfaces. The
+    # client sends GRE to the gateway's own address, so nothing is routed past the gateway through them.
+    nsx "$NS_G" sysctl -qw net.ipv4.conf.g0.forwarding=1 net.ipv4.conf.g1.forwarding=1
+  fi
   ip netns exec "$NS_G" taskset -c "$CPU_GW" bash -c "cd '$REPO' && exec $cmd" >"$log" 2>&1 &
   GW_PID=$!
   BG_PIDS+=("$GW_PID")
