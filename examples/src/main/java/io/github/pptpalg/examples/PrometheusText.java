@@ -27,6 +27,8 @@ public final class PrometheusText {
             Map.entry("pptp_alg_calls_refused_total", "Call requests the gateway refused itself, by reason."),
             Map.entry("pptp_alg_gre_packets_total", "GRE packets relayed, by direction."),
             Map.entry("pptp_alg_gre_bytes_total", "GRE bytes relayed, by direction."),
+            Map.entry("pptp_alg_gre_fast_path_packets_total",
+                    "Of the GRE packets relayed, those the kernel fast path (--gre-offload) relayed, by direction."),
             Map.entry("pptp_alg_gre_dropped_total", "GRE packets dropped, by reason."),
             Map.entry("pptp_alg_protocol_errors_total", "Control connections closed for a protocol error, by kind."));
 
