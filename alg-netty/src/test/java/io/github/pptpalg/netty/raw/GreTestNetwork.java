@@ -323,6 +323,9 @@ public final class GreTestNetwork implements AutoCloseable {
                     ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
                 }
             }
+            // Delete the root side now: the kernel tears a deleted namespace (and the veth peer with it) down
+            // asynchronously, so the next network of this JVM, which reuses the names, could find it still there.
+            runQuietly("ip", "link", "del", name + "r" + ns.substring(ns.lastIndexOf('p') + 1));
             runQuietly("ip", "netns", "del", ns);
         }
         try (var files = Files.list(scripts)) {
