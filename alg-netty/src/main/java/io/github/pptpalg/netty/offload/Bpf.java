@@ -11,8 +11,8 @@ import java.util.Locale;
 
 /**
  * The few {@code bpf(2)} commands the fast path needs (map create, update, lookup, delete; program load;
- * tcx link create), through libc's {@code syscall(2)} with JNA's direct mapping. Every failure is an
- * {@link IOException} whose message names the command and the error.
+ * tcx link create; and, for tests, a test run), through libc's {@code syscall(2)} with JNA's direct mapping.
+ * Every failure is an {@link IOException} whose message names the command and the error.
  *
  * <p>Attribute layouts are those of {@code union bpf_attr} in the kernel's UAPI; the system call number
  * is that of x86-64 or AArch64.
@@ -29,6 +29,7 @@ final class Bpf {
     private static final int CMD_MAP_UPDATE_ELEM = 2;
     private static final int CMD_MAP_DELETE_ELEM = 3;
     private static final int CMD_PROG_LOAD = 5;
+    private static final int CMD_PROG_TEST_RUN = 10;
     private static final int CMD_LINK_CREATE = 28;
 
     static final int ENOENT = 2;
@@ -171,6 +172,43 @@ final class Bpf {
                     + (errno == EINVAL ? ": tcx links need Linux 6.6 or later" : hint(errno)));
         }
         return (int) fd;
+    }
+
+    /** What one {@link #testRun} returned: the program's return value and the frame as it left it. */
+    record TestRun(int retval, byte[] frame) {
+    }
+
+    /**
+     * Runs program {@code progFd} once on {@code frame} ({@code BPF_PROG_TEST_RUN}) as if it had arrived on
+     * interface {@code ifindex}: the context is a {@code struct __sk_buff} with only {@code ifindex} set, so
+     * that the kernel makes that interface the packet's device (index 0 or 1: the loopback interface). The
+     * frame begins with its Ethernet header. Nothing is sent: a redirect is only returned. For tests.
+     */
+    static TestRun testRun(int progFd, byte[] frame, int ifindex) throws IOException {
+        int skbSize = 192; // sizeof(struct __sk_buff)
+        int capacity = frame.length + 256;
+        Memory in = new Memory(frame.length);
+        in.write(0, frame, 0, frame.length);
+        Memory out = new Memory(capacity);
+        out.clear();
+        Memory ctx = new Memory(skbSize);
+        ctx.clear();
+        ctx.setInt(40, ifindex); // __sk_buff.ifindex
+        Memory a = attr();
+        a.setInt(0, progFd);
+        a.setInt(8, frame.length);
+        a.setInt(12, capacity);
+        a.setLong(16, Pointer.nativeValue(in));
+        a.setLong(24, Pointer.nativeValue(out));
+        a.setInt(32, 1); // repeat
+        a.setInt(40, skbSize);
+        a.setLong(48, Pointer.nativeValue(ctx));
+        long result = bpf(CMD_PROG_TEST_RUN, a);
+        if (result < 0) {
+            throw new IOException("bpf(BPF_PROG_TEST_RUN " + frame.length + " bytes on ifindex " + ifindex
+                    + ") failed: " + describe((int) -result) + hint((int) -result));
+        }
+        return new TestRun(a.getInt(4), out.getByteArray(0, a.getInt(12)));
     }
 
     static void closeQuietly(int fd) {

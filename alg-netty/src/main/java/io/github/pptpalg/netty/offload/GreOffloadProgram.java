@@ -34,8 +34,8 @@ import static io.github.pptpalg.netty.offload.BpfAssembler.W;
  * <li>the destination address is one of the host's own ({@code locals} map);</li>
  * <li>{@code bindings} has (source address, Call ID): the gateway's translation for that direction;</li>
  * <li>the kernel's route lookup ({@code bpf_fib_lookup} with {@code BPF_FIB_LOOKUP_SRC}) for the binding's
- *     outbound address succeeds, resolves the next hop's MAC address, finds the frame within the egress
- *     MTU, and leaves through an interface of the {@code egress} map.</li>
+ *     outbound address succeeds, resolves the next hop's MAC address, finds the datagram (its Total Length)
+ *     within the route's MTU, and leaves through an interface of the {@code egress} map.</li>
  * </ol>
  * Then it rewrites the frame as the raw socket would have sent it: source address the route's preferred
  * source, destination the binding's outbound address, TTL the host's default, a new header checksum, the
@@ -91,6 +91,7 @@ final class GreOffloadProgram {
     private static final int FIB_SIZE = 64;
     private static final int FIB_FAMILY = FIB;
     private static final int FIB_L4_PROTOCOL = FIB + 1;
+    private static final int FIB_TOT_LEN = FIB + 6;
     private static final int FIB_IFINDEX = FIB + 8;
     private static final int FIB_TOS = FIB + 12;
     private static final int FIB_SRC = FIB + 16;
@@ -157,6 +158,9 @@ final class GreOffloadProgram {
         }
         a.storeImm(B, FP, FIB_FAMILY, 2) // AF_INET
                 .storeImm(B, FP, FIB_L4_PROTOCOL, 47)
+                // with tot_len the helper checks the datagram against the route's MTU; without it, it checks
+                // the frame against the device's MTU plus 18 bytes (Ethernet and VLAN headers), 4 too many
+                .load(H, R1, R7, IP_TOTAL_LENGTH).be16(R1).store(H, FP, FIB_TOT_LEN, R1)
                 .load(W, R1, R6, SKB_IFINDEX).store(W, FP, FIB_IFINDEX, R1)
                 .load(B, R1, R7, IP_TOS).store(B, FP, FIB_TOS, R1)
                 .load(W, R1, R7, IP_DESTINATION).store(W, FP, FIB_SRC, R1)
