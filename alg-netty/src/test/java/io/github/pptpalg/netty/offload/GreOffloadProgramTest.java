@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -316,6 +317,25 @@ class GreOffloadProgramTest {
                 assertArrayEquals(before.get(r), after.get(r), what + ": nothing counted for " + r);
             }
         }
+    }
+
+    /** The kernel's route lookup for BPF refuses to work where the frame arrived without IPv4 forwarding. */
+    @Test
+    void passesOnWhereTheIngressDoesNotForward() throws IOException {
+        Frame frame = new Frame(true, true, 64);
+        frame.callId = Route.DIRECT.callId;
+        byte[] in = frame.bytes();
+        Path forwarding = Path.of("/proc/sys/net/ipv4/conf", IF_IN, "forwarding");
+        Bpf.TestRun run;
+        writeSysctl(forwarding, "0");
+        try {
+            run = Bpf.testRun(programFd, in, inIfindex);
+        } finally {
+            writeSysctl(forwarding, "1");
+        }
+        assertEquals(TCX_NEXT, run.retval(), "verdict without forwarding");
+        assertEquals(hex(in), hex(run.frame()), "the frame must pass on unchanged");
+        assertEquals(TC_ACT_REDIRECT, Bpf.testRun(programFd, in, inIfindex).retval(), "verdict with forwarding again");
     }
 
     /** A GRE frame from the client (.2) to the gateway (.1) on a, valid unless a test changes a field. */
