@@ -83,6 +83,9 @@ public final class PptpAlg {
     private ControlPlane controlPlane;
     private GrePlane grePlane;
     private GreOffload greOffload;
+    /** When the idle sweep last collected the fast path's counts; only the sweep's thread touches it. */
+    private long lastFastPathCollect = System.nanoTime();
+    private static final long FAST_PATH_COLLECT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private ScheduledFuture<?> idleSweep;
     private List<InetSocketAddress> listenAddresses = List.of();
     private CompletableFuture<Void> started;
@@ -211,7 +214,12 @@ public final class PptpAlg {
 
     private void expireIdleCalls() {
         try {
-            collectFastPathCounts();
+            long now = System.nanoTime();
+            // With a GRE idle timeout, before every sweep (it reads the counters); without, once a second for the metrics.
+            if (config.timeouts().greIdleEnabled() || now - lastFastPathCollect >= FAST_PATH_COLLECT_NANOS) {
+                lastFastPathCollect = now;
+                collectFastPathCounts();
+            }
             List<Call> expired = registry.expireIdleCalls(System.nanoTime());
             if (!expired.isEmpty() && controlPlane != null) {
                 controlPlane.tearDownExpired(expired);
@@ -274,8 +282,12 @@ public final class PptpAlg {
                         });
         return control.thenRun(() -> {
                     if (offload != null) {
-                        registry.translationMap().mirror(null);
-                        offload.close(); // collects the last counts, then detaches
+                        try {
+                            registry.translationMap().mirror(null);
+                            offload.close(); // collects the last counts, then detaches
+                        } catch (RuntimeException e) {
+                            logger.warn("closing the GRE fast path failed", e); // go on closing everything else
+                        }
                     }
                 })
                 .thenCompose(v -> gp == null ? CompletableFuture.completedFuture(null) : gp.close())

@@ -30,9 +30,11 @@ final class Bpf {
     private static final int CMD_MAP_DELETE_ELEM = 3;
     private static final int CMD_PROG_LOAD = 5;
     private static final int CMD_PROG_TEST_RUN = 10;
+    private static final int CMD_MAP_LOOKUP_BATCH = 24;
     private static final int CMD_LINK_CREATE = 28;
 
     static final int ENOENT = 2;
+    static final int ENOSPC = 28;
     static final int E2BIG = 7;
     static final int EPERM = 1;
     static final int EACCES = 13;
@@ -106,6 +108,33 @@ final class Bpf {
         a.setLong(8, Pointer.nativeValue(key));
         a.setLong(16, Pointer.nativeValue(value));
         return (int) bpf(CMD_MAP_LOOKUP_ELEM, a);
+    }
+
+    /** What one {@link #lookupBatch} read: {@code read} entries; {@code last}: the map has no more; {@code errno}: 0 or why it failed. */
+    record Batch(int read, boolean last, int errno) {
+    }
+
+    /**
+     * Reads up to {@code count} entries of a hash map into {@code keys} and {@code values}, starting at the
+     * position in {@code inToken} ({@code first}: from the beginning) and writing the next position to
+     * {@code outToken} (both 8 bytes). {@code attr} is a 128-byte buffer the caller reuses.
+     */
+    static Batch lookupBatch(int mapFd, Memory attr, boolean first, Memory inToken, Memory outToken, Memory keys,
+            Memory values, int count) {
+        attr.clear();
+        attr.setLong(0, first ? 0 : Pointer.nativeValue(inToken));
+        attr.setLong(8, Pointer.nativeValue(outToken));
+        attr.setLong(16, Pointer.nativeValue(keys));
+        attr.setLong(24, Pointer.nativeValue(values));
+        attr.setInt(32, count);
+        attr.setInt(36, mapFd);
+        long result = bpf(CMD_MAP_LOOKUP_BATCH, attr);
+        int read = attr.getInt(32);
+        if (result >= 0) {
+            return new Batch(read, false, 0);
+        }
+        // ENOENT: the end of the map, with the last entries (possibly none) read
+        return result == -ENOENT ? new Batch(read, true, 0) : new Batch(0, true, (int) -result);
     }
 
     /** Deletes {@code key}; returns 0 or the negative errno (ENOENT: no such key). */

@@ -56,8 +56,11 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
     private static final int ARPHRD_ETHER = 1;
     private static final int MAX_LOCAL_ADDRESSES = 1024;
     private static final int MAX_EGRESS_INTERFACES = 256;
+    /** Entries read per BPF_MAP_LOOKUP_BATCH. */
+    private static final int BATCH = 1024;
 
     private final List<String> interfaces;
+    private final int maxBindings;
     private final AlgMetrics metrics;
     private final GreDirectionResolver directions;
     private final int bindingsFd;
@@ -69,8 +72,12 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
     private final Set<Integer> locals = new HashSet<>();
     private final Memory key = new Memory(GreOffloadProgram.KEY_SIZE);
     private final Memory value = new Memory(GreOffloadProgram.VALUE_SIZE);
+    private final Memory batchAttr = new Memory(128);
+    private final Memory batchIn = new Memory(8);
+    private final Memory batchOut = new Memory(8);
+    private final Memory batchKeys = new Memory((long) BATCH * GreOffloadProgram.KEY_SIZE);
+    private final Memory batchValues = new Memory((long) BATCH * GreOffloadProgram.VALUE_SIZE);
     private boolean closed;
-    private boolean warnedFull;
 
     /** A binding in the kernel's map, with the counts already collected. */
     private static final class Entry {
@@ -85,9 +92,10 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
         }
     }
 
-    private GreOffload(List<String> interfaces, AlgMetrics metrics, GreDirectionResolver directions, int bindingsFd,
+    private GreOffload(List<String> interfaces, int maxBindings, AlgMetrics metrics, GreDirectionResolver directions, int bindingsFd,
             int localsFd, int egressFd, int programFd, List<Integer> linkFds) {
         this.interfaces = interfaces;
+        this.maxBindings = maxBindings;
         this.metrics = metrics;
         this.directions = directions;
         this.bindingsFd = bindingsFd;
@@ -138,12 +146,15 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
             int programFd = Bpf.loadProgram(Bpf.PROG_TYPE_SCHED_CLS, Bpf.ATTACH_TCX_INGRESS,
                     GreOffloadProgram.build(bindingsFd, localsFd, egressFd, ttl), "pptpalg_gre");
             fds.add(programFd);
-            GreOffload offload = new GreOffload(List.copyOf(interfaces), metrics, directions, bindingsFd, localsFd,
+            GreOffload offload = new GreOffload(List.copyOf(interfaces), maxBindings, metrics, directions, bindingsFd, localsFd,
                     egressFd, programFd, links);
-            for (int ifindex : ifindexes) {
-                offload.put(egressFd, ifindex, "egress interface");
+            for (int i = 0; i < ifindexes.size(); i++) {
+                if (!offload.put(egressFd, ifindexes.get(i), "egress interface " + interfaces.get(i))) {
+                    throw new IOException("GRE fast path: cannot add interface " + interfaces.get(i)
+                            + " to the egress map (see the warning above)");
+                }
             }
-            offload.refreshLocalAddresses();
+            offload.updateLocalAddresses(localAddresses());
             for (int i = 0; i < ifindexes.size(); i++) {
                 links.add(Bpf.createTcxLink(programFd, ifindexes.get(i), Bpf.ATTACH_TCX_INGRESS, interfaces.get(i)));
             }
@@ -200,9 +211,14 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
         return ifindex;
     }
 
-    private static int readInt(Path file, int missing) throws IOException {
-        try {
-            return Integer.parseInt(Files.readString(file).strip());
+    /**
+     * The number in {@code file}, or {@code missing} if there is no such file. Read as one block from offset 0:
+     * the kernel's integer files in /proc/sys answer a read that does not start at 0 with end-of-file, and
+     * {@code Files.readString} reads a file whose size is reported as 0 one byte at a time (it read TTL 64 as 6).
+     */
+    static int readInt(Path file, int missing) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            return Integer.parseInt(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip());
         } catch (NoSuchFileException e) {
             return missing;
         } catch (NumberFormatException e) {
@@ -220,61 +236,102 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
         return entries.size();
     }
 
+    /**
+     * Adds {@code binding} to the kernel's map. Never throws (the translation map has changed already): a failure
+     * is logged, and the binding's packets then take the raw socket.
+     */
     @Override
     public synchronized void added(GreBinding binding) {
         if (closed) {
             return;
         }
-        setKey(binding);
-        value.clear();
-        value.setInt(0, Integer.reverseBytes(binding.outboundAddress()));
-        value.setShort(4, Short.reverseBytes((short) binding.outboundCallId()));
-        int result = Bpf.update(bindingsFd, key, value);
-        if (result == 0) {
-            entries.put(mapKey(binding), new Entry(binding, directions.directionOf(binding)));
-        } else if (result != -Bpf.E2BIG || !warnedFull) {
-            warnedFull |= result == -Bpf.E2BIG;
-            logger.warn("GRE fast path: could not add {}: {}; its packets go through the raw socket", describe(binding),
-                    Bpf.describe(-result));
+        try {
+            setKey(binding);
+            value.clear();
+            value.setInt(0, Integer.reverseBytes(binding.outboundAddress()));
+            value.setShort(4, Short.reverseBytes((short) binding.outboundCallId()));
+            int result = Bpf.update(bindingsFd, key, value);
+            if (result == 0) {
+                entries.put(mapKey(binding), new Entry(binding, directions.directionOf(binding)));
+            } else {
+                logger.warn("GRE fast path: could not add {}: {}; its packets take the raw socket", describe(binding),
+                        Bpf.describe(-result));
+            }
+        } catch (RuntimeException e) {
+            logger.warn("GRE fast path: could not add {}; its packets take the raw socket", describe(binding), e);
         }
     }
 
+    /** Removes {@code binding} from the kernel's map, its last counts collected first. Never throws. */
     @Override
     public synchronized void removed(GreBinding binding) {
         Entry entry = entries.remove(mapKey(binding));
         if (entry == null || closed) {
             return;
         }
-        setKey(binding);
-        collect(entry);
-        int result = Bpf.delete(bindingsFd, key);
-        if (result != 0) {
-            logger.warn("GRE fast path: could not remove {}: {}", describe(binding), Bpf.describe(-result));
+        try {
+            setKey(binding);
+            if (Bpf.lookup(bindingsFd, key, value) == 0) {
+                collect(entry, value, 0);
+            }
+            int result = Bpf.delete(bindingsFd, key);
+            if (result != 0) {
+                logger.warn("GRE fast path: could not remove {}: {}", describe(binding), Bpf.describe(-result));
+            }
+        } catch (RuntimeException e) {
+            logger.warn("GRE fast path: could not remove {}", describe(binding), e);
         }
     }
 
     /**
-     * Moves the packets the kernel relayed since the last call into the bindings' counters and the metrics,
-     * and updates the host's addresses the program relays for.
+     * Moves the packets the kernel relayed since the last call into the bindings' counters and the metrics
+     * (reading the kernel's map in batches of {@value #BATCH} entries), and updates the host's addresses the
+     * program relays for.
      */
-    public synchronized void collect() {
-        if (closed) {
-            return;
+    public void collect() {
+        Set<Integer> addresses = localAddresses();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            collectAll();
+            if (addresses != null) {
+                updateLocalAddresses(addresses);
+            }
         }
-        for (Entry entry : entries.values()) {
-            setKey(entry.binding);
-            collect(entry);
-        }
-        refreshLocalAddresses();
     }
 
-    /** The kernel's counts of {@code entry}, whose key is in {@link #key}, into its binding and the metrics. */
-    private void collect(Entry entry) {
-        if (Bpf.lookup(bindingsFd, key, value) != 0) {
-            return;
+    private void collectAll() {
+        boolean first = true;
+        for (int round = 0; round <= maxBindings / BATCH + 1; round++) { // bounded: the map holds at most maxBindings
+            Bpf.Batch batch = Bpf.lookupBatch(bindingsFd, batchAttr, first, batchIn, batchOut, batchKeys, batchValues,
+                    BATCH);
+            if (batch.errno() != 0) {
+                logger.warn("GRE fast path: reading the counters failed: {}", Bpf.describe(batch.errno()));
+                return;
+            }
+            int read = batch.read();
+            for (int i = 0; i < read; i++) {
+                long k = (Integer.reverseBytes(batchKeys.getInt((long) i * GreOffloadProgram.KEY_SIZE)) & 0xffff_ffffL) << 16
+                        | Short.reverseBytes(batchKeys.getShort((long) i * GreOffloadProgram.KEY_SIZE + 4)) & 0xffff;
+                Entry entry = entries.get(k);
+                if (entry != null) {
+                    collect(entry, batchValues, (long) i * GreOffloadProgram.VALUE_SIZE);
+                }
+            }
+            if (batch.last()) {
+                return;
+            }
+            batchIn.write(0, batchOut.getByteArray(0, 8), 0, 8);
+            first = false;
         }
-        long packets = value.getLong(GreOffloadProgram.VALUE_PACKETS);
-        long bytes = value.getLong(GreOffloadProgram.VALUE_BYTES);
+        logger.warn("GRE fast path: the kernel's map did not end after {} batches; counters may lag", maxBindings / BATCH + 2);
+    }
+
+    /** The kernel's counts of {@code entry}, a map value at {@code offset} of {@code values}, into its binding and the metrics. */
+    private void collect(Entry entry, Memory values, long offset) {
+        long packets = values.getLong(offset + GreOffloadProgram.VALUE_PACKETS);
+        long bytes = values.getLong(offset + GreOffloadProgram.VALUE_BYTES);
         long newPackets = packets - entry.packets;
         long newBytes = bytes - entry.bytes;
         if (newPackets > 0 && newBytes >= 0) {
@@ -285,23 +342,32 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
         }
     }
 
-    private void refreshLocalAddresses() {
+    /**
+     * This host's IPv4 addresses except 127.0.0.0/8 (a frame from an Ethernet interface to a loopback address is a
+     * martian the kernel drops), or null if they cannot be listed.
+     */
+    private static Set<Integer> localAddresses() {
         Set<Integer> now = new HashSet<>();
         try {
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 for (InetAddress address : Collections.list(nic.getInetAddresses())) {
-                    if (address instanceof Inet4Address) {
+                    if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
                         byte[] b = address.getAddress();
                         now.add((b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | b[3] & 0xff);
                     }
                 }
             }
         } catch (SocketException e) {
-            logger.warn("GRE fast path: cannot list this host's addresses ({}); keeping {}", e.getMessage(), locals.size());
-            return;
+            logger.warn("GRE fast path: cannot list this host's addresses ({}); keeping the last list", e.getMessage());
+            return null;
         }
+        return now;
+    }
+
+    private void updateLocalAddresses(Set<Integer> now) {
         for (int address : now) {
-            if (!locals.contains(address) && put(localsFd, Integer.reverseBytes(address), "local address " + address)) {
+            if (!locals.contains(address) && put(localsFd, Integer.reverseBytes(address),
+                    "local address " + Ipv4Addresses.format(address))) {
                 locals.add(address);
             }
         }
@@ -347,7 +413,7 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
         if (closed) {
             return;
         }
-        collect();
+        collectAll();
         closed = true;
         linkFds.forEach(Bpf::closeQuietly);
         Bpf.closeQuietly(programFd);

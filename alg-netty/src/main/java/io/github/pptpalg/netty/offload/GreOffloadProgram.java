@@ -26,6 +26,7 @@ import static io.github.pptpalg.netty.offload.BpfAssembler.W;
  *
  * <p>It relays a frame only if every one of these holds, else passes it on:
  * <ol>
+ * <li>the frame is addressed to this host's MAC address ({@code PACKET_HOST}) and carried no VLAN tag;</li>
  * <li>IPv4 in Ethernet, header without options, not a fragment, protocol 47, header checksum right, Total
  *     Length equal to the frame's bytes after the Ethernet header;</li>
  * <li>enhanced GRE (RFC 2637 section 4.1): Key present, version 1, protocol 0x880B, no checksum, routing,
@@ -34,14 +35,21 @@ import static io.github.pptpalg.netty.offload.BpfAssembler.W;
  * <li>the destination address is one of the host's own ({@code locals} map);</li>
  * <li>{@code bindings} has (source address, Call ID): the gateway's translation for that direction;</li>
  * <li>the kernel's route lookup ({@code bpf_fib_lookup} with {@code BPF_FIB_LOOKUP_SRC}) for the binding's
- *     outbound address succeeds, resolves the next hop's MAC address, finds the datagram (its Total Length)
- *     within the route's MTU, and leaves through an interface of the {@code egress} map.</li>
+ *     outbound address (source 0, TOS 0, as the raw socket's lookup) succeeds, gives a source address,
+ *     resolves the next hop's MAC address, finds the datagram (its Total Length) within the route's MTU, and
+ *     leaves through an interface of the {@code egress} map.</li>
  * </ol>
  * Then it rewrites the frame as the raw socket would have sent it: source address the route's preferred
- * source, destination the binding's outbound address, TTL the host's default, a new header checksum, the
+ * source, destination the binding's outbound address, TTL the host's default, TOS 0, a new header checksum, the
  * binding's outbound Call ID in the GRE key, the MAC addresses of the route; adds one packet and the
  * datagram's bytes to the binding's counters (atomically: several cores may run it at once), and
- * redirects the frame to the egress interface.
+ * redirects the frame to the egress interface. It keeps the IP identification and the DF flag of the
+ * datagram as received (the raw socket would pick its own identification and set DF).
+ *
+ * <p>What it does not do, unlike the IP stack on the raw socket's path: netfilter (no INPUT, OUTPUT or
+ * POSTROUTING hook sees a relayed datagram: firewall rules, NAT and conntrack do not apply to it), IPsec
+ * policies, reverse-path filtering and martian-source checks. The gateway's own checks (source address and
+ * Call ID of a live binding, a local destination) still apply.
  *
  * <p>Map layouts (all in network byte order where they hold packet fields):
  * {@code bindings}: key {@code u32 source, u16 callId, u16 zero}, value {@code u32 outboundAddress,
@@ -63,6 +71,8 @@ final class GreOffloadProgram {
 
     // struct __sk_buff
     private static final int SKB_LEN = 0;
+    private static final int SKB_PKT_TYPE = 4;
+    private static final int SKB_VLAN_PRESENT = 20;
     private static final int SKB_IFINDEX = 40;
     private static final int SKB_DATA = 76;
     private static final int SKB_DATA_END = 80;
@@ -118,6 +128,11 @@ final class GreOffloadProgram {
                 .load(W, R7, R6, SKB_DATA)
                 .load(W, R8, R6, SKB_DATA_END)
                 .movReg(R1, R7).add(R1, HEADERS).jumpIfReg(JGT, R1, R8, "next");
+        // addressed to this host's MAC (PACKET_HOST: ip_rcv drops the others), without a VLAN tag (the kernel
+        // took it off before tc: without a VLAN device for it the stack drops the frame, and a redirect would
+        // send it out tagged)
+        a.load(W, R1, R6, SKB_PKT_TYPE).jumpIf(JNE, R1, 0, "next")
+                .load(W, R1, R6, SKB_VLAN_PRESENT).jumpIf(JNE, R1, 0, "next");
         // IPv4 (0x0800, read little-endian), no options, protocol GRE, not a fragment (MF and offset zero)
         a.load(H, R1, R7, ETH_TYPE).jumpIf(JNE, R1, 0x0008, "next")
                 .load(B, R1, R7, IP).jumpIf(JNE, R1, 0x45, "next")
@@ -162,12 +177,12 @@ final class GreOffloadProgram {
                 // the frame against the device's MTU plus 18 bytes (Ethernet and VLAN headers), 4 too many
                 .load(H, R1, R7, IP_TOTAL_LENGTH).be16(R1).store(H, FP, FIB_TOT_LEN, R1)
                 .load(W, R1, R6, SKB_IFINDEX).store(W, FP, FIB_IFINDEX, R1)
-                .load(B, R1, R7, IP_TOS).store(B, FP, FIB_TOS, R1)
-                .load(W, R1, R7, IP_DESTINATION).store(W, FP, FIB_SRC, R1)
+                // source and TOS 0, as the raw socket's own route lookup has them
                 .load(W, R1, R9, 0).store(W, FP, FIB_DST, R1)
                 .movReg(R1, R6).movReg(R2, FP).add(R2, FIB).mov(R3, FIB_SIZE).mov(R4, FIB_LOOKUP_SRC)
                 .call(HELPER_FIB_LOOKUP)
-                .jumpIf(JNE, R0, 0, "next");
+                .jumpIf(JNE, R0, 0, "next")
+                .load(W, R1, FP, FIB_SRC).jumpIf(JEQ, R1, 0, "next"); // no source address to send from
         // leaving through an interface of the fast path?
         a.load(W, R1, FP, FIB_IFINDEX).store(W, FP, STACK_EGRESS, R1)
                 .loadMap(R1, egressFd).movReg(R2, FP).add(R2, STACK_EGRESS).call(HELPER_MAP_LOOKUP_ELEM)
@@ -176,6 +191,7 @@ final class GreOffloadProgram {
         a.load(W, R1, FP, FIB_SRC).store(W, R7, IP_SOURCE, R1)
                 .load(W, R1, R9, 0).store(W, R7, IP_DESTINATION, R1)
                 .storeImm(B, R7, IP_TTL, ttl)
+                .storeImm(B, R7, IP_TOS, 0)
                 .storeImm(H, R7, IP_CHECKSUM, 0);
         headerSum(a, R2);
         a.xor(R2, 0xffff).store(H, R7, IP_CHECKSUM, R2)

@@ -105,6 +105,14 @@ class GreFastPathInteropTest {
     @Test
     void establishedCallsAreRelayedInTheKernelAndCountedAsBefore() throws Exception {
         long icmpBefore = topology.icmpProtocolUnreachableSent();
+        // what reaches pptpd must look as the raw socket sends it: TTL the gateway host's default
+        int ttl = Integer.parseInt(Netns.root().exec("cat", "/proc/sys/net/ipv4/ip_default_ttl").orThrow().stdout().strip());
+        Netns serverNs = topology.server();
+        serverNs.exec("nft", "add table ip ttlcheck").orThrow();
+        serverNs.exec("nft", "add chain ip ttlcheck in { type filter hook input priority 0 ; }").orThrow();
+        serverNs.exec("nft", "add rule ip ttlcheck in ip protocol gre ip ttl " + ttl + " counter").orThrow();
+        serverNs.exec("nft", "add rule ip ttlcheck in ip protocol gre ip ttl != " + ttl + " counter").orThrow();
+        use(() -> serverNs.exec("nft", "delete table ip ttlcheck"));
         PptpAlg alg = gateway(allInterfaces());
         alg.start().join();
         Pptpd server = use(Pptpd.start(topology.server()));
@@ -135,6 +143,14 @@ class GreFastPathInteropTest {
         }
         assertEquals(0, m.greDropped(GreDropReason.MALFORMED) + m.greDropped(GreDropReason.TRUNCATED), m.toString());
         assertEquals(icmpBefore, topology.icmpProtocolUnreachableSent(), "ICMP protocol-unreachable from the gateway");
+        String counters = serverNs.exec("nft", "list table ip ttlcheck").orThrow().stdout();
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("counter packets (\\d+)").matcher(counters);
+        assertTrue(matcher.find(), counters);
+        long right = Long.parseLong(matcher.group(1));
+        assertTrue(matcher.find(), counters);
+        long wrong = Long.parseLong(matcher.group(1));
+        assertTrue(right >= 2 * 2 * SIZES.length, "GRE with TTL " + ttl + " at pptpd: " + counters);
+        assertEquals(0, wrong, "GRE with another TTL reached pptpd: " + counters);
     }
 
     @Test

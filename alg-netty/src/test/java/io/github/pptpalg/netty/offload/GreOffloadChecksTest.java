@@ -63,6 +63,26 @@ class GreOffloadChecksTest {
     }
 
     @Test
+    void readsKernelIntegerFilesWhole() throws Exception {
+        // /proc/sys files report size 0 and end a read that does not start at offset 0: a byte-wise reader
+        // got "6" for a TTL of 64. Compare with cat, an independent reader.
+        Path ttl = Path.of("/proc/sys/net/ipv4/ip_default_ttl");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(ttl), "no " + ttl + " (not Linux)");
+        Process cat = new ProcessBuilder("cat", ttl.toString()).redirectErrorStream(true).start();
+        String expected = new String(cat.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip();
+        assertEquals(0, cat.waitFor());
+        assertEquals(Integer.parseInt(expected), GreOffload.readInt(ttl, -1));
+        assertEquals(-7, GreOffload.readInt(ttl.resolveSibling("no_such_file_here"), -7));
+    }
+
+    @Test
+    void aKernelFileThatIsNoNumberIsNamed(@TempDir Path root) throws IOException {
+        Path file = Files.writeString(root.resolve("forwarding"), "yes\n");
+        assertEquals(file + ": not a number",
+                assertThrows(IOException.class, () -> GreOffload.readInt(file, -1)).getMessage());
+    }
+
+    @Test
     void programResolvesEveryJumpAndRefusesAnImpossibleTtl() {
         byte[] program = GreOffloadProgram.build(3, 4, 5, 64);
         assertEquals(0, program.length % 8);

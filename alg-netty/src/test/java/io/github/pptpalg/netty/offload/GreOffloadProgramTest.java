@@ -216,7 +216,7 @@ class GreOffloadProgramTest {
     /**
      * What the raw socket would have sent, built here from the input: next hop's and egress interface's
      * MACs, the egress interface's address as source, the binding's outbound address and Call ID, TTL
-     * {@value #TTL}, the checksum computed anew; every other byte as received.
+     * {@value #TTL}, TOS 0, the checksum computed anew; every other byte as received.
      */
     private static byte[] expectedRelay(byte[] in, Route route) {
         byte[] out = in.clone();
@@ -224,6 +224,7 @@ class GreOffloadProgramTest {
         System.arraycopy(small ? MAC_SMALL_PEER : MAC_SERVER, 0, out, 0, 6);
         System.arraycopy(small ? MAC_SMALL : MAC_OUT, 0, out, 6, 6);
         out[14 + 8] = (byte) TTL;
+        out[14 + 1] = 0; // TOS 0, as the raw socket sends
         System.arraycopy(be32(host(small ? 33 : 17)), 0, out, 14 + 12, 4);
         System.arraycopy(be32(route.outbound()), 0, out, 14 + 16, 4);
         out[14 + 10] = 0;
@@ -236,6 +237,8 @@ class GreOffloadProgramTest {
 
     static Stream<Arguments> passedOn() {
         return Stream.of(
+                Arguments.of("to another host's MAC (PACKET_OTHERHOST: promiscuous mode, a bridge port)",
+                        tweak(f -> f.destinationMac = mac("02:a0:00:00:00:99"))),
                 Arguments.of("EtherType IPv6", tweak(f -> f.etherType = 0x86dd)),
                 Arguments.of("EtherType ARP", tweak(f -> f.etherType = 0x0806)),
                 Arguments.of("EtherType 802.1Q", tweak(f -> f.etherType = 0x8100)),
@@ -341,6 +344,7 @@ class GreOffloadProgramTest {
     /** A GRE frame from the client (.2) to the gateway (.1) on a, valid unless a test changes a field. */
     static final class Frame {
         int etherType = 0x0800;
+        byte[] destinationMac = MAC_IN;
         int versionIhl = -1; // -1: 4 and the header's length
         byte[] options = {};
         int tos = 0xb8;
@@ -392,7 +396,7 @@ class GreOffloadProgramTest {
             int ipHeader = 20 + options.length;
             int datagram = ipHeader + greHeaderLength() + payload.length;
             byte[] f = new byte[14 + datagram + trailer];
-            System.arraycopy(MAC_IN, 0, f, 0, 6);
+            System.arraycopy(destinationMac, 0, f, 0, 6);
             System.arraycopy(MAC_CLIENT, 0, f, 6, 6);
             put16(f, 12, etherType);
             f[14] = (byte) (versionIhl >= 0 ? versionIhl : 0x40 | ipHeader / 4);
