@@ -94,20 +94,23 @@ final class Bpf {
 
     /** Sets {@code key} to {@code value}; returns 0 or the negative errno (E2BIG: the map is full). */
     static int update(int mapFd, Memory key, Memory value) {
-        Memory a = attr();
-        a.setInt(0, mapFd);
-        a.setLong(8, Pointer.nativeValue(key));
-        a.setLong(16, Pointer.nativeValue(value));
-        return (int) bpf(CMD_MAP_UPDATE_ELEM, a);
+        return element(CMD_MAP_UPDATE_ELEM, mapFd, key, value);
     }
 
     /** Reads {@code key} into {@code value}; returns 0 or the negative errno (ENOENT: no such key). */
     static int lookup(int mapFd, Memory key, Memory value) {
+        return element(CMD_MAP_LOOKUP_ELEM, mapFd, key, value);
+    }
+
+    /** One of the element commands: map, key and (null for delete) value. */
+    private static int element(int command, int mapFd, Memory key, Memory value) {
         Memory a = attr();
         a.setInt(0, mapFd);
         a.setLong(8, Pointer.nativeValue(key));
-        a.setLong(16, Pointer.nativeValue(value));
-        return (int) bpf(CMD_MAP_LOOKUP_ELEM, a);
+        if (value != null) {
+            a.setLong(16, Pointer.nativeValue(value));
+        }
+        return (int) bpf(command, a);
     }
 
     /** What one {@link #lookupBatch} read: {@code read} entries; {@code last}: the map has no more; {@code errno}: 0 or why it failed. */
@@ -139,10 +142,7 @@ final class Bpf {
 
     /** Deletes {@code key}; returns 0 or the negative errno (ENOENT: no such key). */
     static int delete(int mapFd, Memory key) {
-        Memory a = attr();
-        a.setInt(0, mapFd);
-        a.setLong(8, Pointer.nativeValue(key));
-        return (int) bpf(CMD_MAP_DELETE_ELEM, a);
+        return element(CMD_MAP_DELETE_ELEM, mapFd, key, null);
     }
 
     /**

@@ -22,7 +22,6 @@ import io.github.pptpalg.netty.interop.Privileged.Requirement;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -47,8 +46,7 @@ class GatewayInteropTest {
     private static final int[] SIZES = {40, 41, 64, 127, 128, 255, 256, 500, 576, 1000, 1399, 1400};
 
     private static NetnsTopology topology;
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private final List<PptpAlg> gateways = new ArrayList<>();
+    private final InteropResources opened = new InteropResources();
 
     @BeforeAll
     static void createTopology() {
@@ -66,20 +64,11 @@ class GatewayInteropTest {
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-        for (PptpAlg alg : gateways) {
-            alg.close().get(10, TimeUnit.SECONDS);
-        }
-        // no peer process of this test may live on to send GRE into the next test's gateway
-        await(() -> topology.namespaces().stream().allMatch(ns -> ns.pids().isEmpty()),
-                "the peers' processes to end: " + topology.namespaces());
+        opened.closeAll(topology);
     }
 
     private <T extends AutoCloseable> T use(T resource) {
-        resources.add(resource);
-        return resource;
+        return opened.use(resource);
     }
 
     /** A gateway listening on each client's side of the root namespace, relaying to pptpd. */
@@ -90,7 +79,7 @@ class GatewayInteropTest {
                     new InetSocketAddress(topology.client(client).gatewayAddress(), Pptpd.PORT), server));
         }
         PptpAlg alg = PptpAlg.builder(builder.build()).build();
-        gateways.add(alg);
+        opened.gateway(alg);
         alg.start().join();
         return alg;
     }

@@ -44,8 +44,7 @@ class GreFastPathInteropTest {
     private static final int[] SIZES = {40, 64, 255, 576, 1000, 1400};
 
     private static NetnsTopology topology;
-    private final List<AutoCloseable> resources = new ArrayList<>();
-    private final List<PptpAlg> gateways = new ArrayList<>();
+    private final InteropResources opened = new InteropResources();
 
     @BeforeAll
     static void createTopology() {
@@ -63,19 +62,11 @@ class GreFastPathInteropTest {
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
-        for (PptpAlg alg : gateways) {
-            alg.close().get(10, TimeUnit.SECONDS);
-        }
-        await(() -> topology.namespaces().stream().allMatch(ns -> ns.pids().isEmpty()),
-                "the peers' processes to end: " + topology.namespaces());
+        opened.closeAll(topology);
     }
 
     private <T extends AutoCloseable> T use(T resource) {
-        resources.add(resource);
-        return resource;
+        return opened.use(resource);
     }
 
     private static List<String> allInterfaces() {
@@ -93,7 +84,7 @@ class GreFastPathInteropTest {
             builder.addProxy(new ProxyPair(new InetSocketAddress(client.gatewayAddress(), Pptpd.PORT), server));
         }
         PptpAlg alg = PptpAlg.builder(builder.build()).build();
-        gateways.add(alg);
+        opened.gateway(alg);
         return alg;
     }
 
