@@ -30,6 +30,7 @@ final class Bpf {
     private static final int CMD_MAP_DELETE_ELEM = 3;
     private static final int CMD_PROG_LOAD = 5;
     private static final int CMD_PROG_TEST_RUN = 10;
+    private static final int CMD_PROG_QUERY = 16;
     private static final int CMD_MAP_LOOKUP_BATCH = 24;
     private static final int CMD_LINK_CREATE = 28;
 
@@ -238,6 +239,19 @@ final class Bpf {
                     + ") failed: " + describe((int) -result) + hint((int) -result));
         }
         return new TestRun(a.getInt(4), out.getByteArray(0, a.getInt(12)));
+    }
+
+    /** How many programs are attached at tcx ingress of interface {@code ifindex} (for tests and diagnostics). */
+    static int tcxIngressPrograms(int ifindex) throws IOException {
+        Memory a = attr();
+        a.setInt(0, ifindex);
+        a.setInt(4, ATTACH_TCX_INGRESS);
+        long result = bpf(CMD_PROG_QUERY, a);
+        if (result < 0) {
+            throw new IOException("bpf(BPF_PROG_QUERY tcx ingress of ifindex " + ifindex + ") failed: "
+                    + describe((int) -result));
+        }
+        return a.getInt(24);
     }
 
     static void closeQuietly(int fd) {

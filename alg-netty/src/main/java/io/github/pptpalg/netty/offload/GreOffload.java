@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>Needs Linux 6.7 or later (tcx links since 6.6, {@code BPF_FIB_LOOKUP_SRC} since 6.7), {@code CAP_BPF}
  * and {@code CAP_NET_ADMIN}, Ethernet interfaces, and IPv4 forwarding enabled on them (the kernel's route
  * lookup for BPF refuses to work otherwise; the raw socket does not need it). {@link #open} checks each and
- * says which is missing. Closing (or the process's death) detaches the program: the file descriptors are its
- * only references.
+ * says which is missing. An interface deleted later loses the program; when one of that name exists again
+ * (and qualifies), {@link #collect()} attaches the program to it again. Closing (or the process's death)
+ * detaches the program: the file descriptors are its only references.
  *
  * <p>Thread-safe; the mirror calls run under the translation map's writer lock and cost one system call.
  */
@@ -54,6 +55,8 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
     private static final Logger logger = LoggerFactory.getLogger(GreOffload.class);
 
     private static final int ARPHRD_ETHER = 1;
+    private static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
+    private static final Path IPV4_CONF = Path.of("/proc/sys/net/ipv4/conf");
     private static final int MAX_LOCAL_ADDRESSES = 1024;
     private static final int MAX_EGRESS_INTERFACES = 256;
     /** Entries read per BPF_MAP_LOOKUP_BATCH. */
@@ -67,7 +70,12 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
     private final int localsFd;
     private final int egressFd;
     private final int programFd;
-    private final List<Integer> linkFds;
+    /** Per interface: its index while the program is attached there, else -1. */
+    private final int[] ifindexes;
+    /** Per interface: the tcx link's descriptor while attached, else -1. */
+    private final int[] linkFds;
+    /** Problems with re-attaching already logged, so that each is logged once. */
+    private final Set<String> reported = new HashSet<>();
     private final Map<Long, Entry> entries = new HashMap<>();
     private final Set<Integer> locals = new HashSet<>();
     private final Memory key = new Memory(GreOffloadProgram.KEY_SIZE);
@@ -93,7 +101,7 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
     }
 
     private GreOffload(List<String> interfaces, int maxBindings, AlgMetrics metrics, GreDirectionResolver directions, int bindingsFd,
-            int localsFd, int egressFd, int programFd, List<Integer> linkFds) {
+            int localsFd, int egressFd, int programFd) {
         this.interfaces = interfaces;
         this.maxBindings = maxBindings;
         this.metrics = metrics;
@@ -102,7 +110,10 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
         this.localsFd = localsFd;
         this.egressFd = egressFd;
         this.programFd = programFd;
-        this.linkFds = linkFds;
+        this.ifindexes = new int[interfaces.size()];
+        this.linkFds = new int[interfaces.size()];
+        java.util.Arrays.fill(ifindexes, -1);
+        java.util.Arrays.fill(linkFds, -1);
     }
 
     /**
@@ -130,11 +141,11 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
                 System.getProperty("os.version", ""));
         List<Integer> ifindexes = new ArrayList<>();
         for (String name : interfaces) {
-            ifindexes.add(checkInterface(name, Path.of("/sys/class/net"), Path.of("/proc/sys/net/ipv4/conf")));
+            ifindexes.add(checkInterface(name, SYS_CLASS_NET, IPV4_CONF));
         }
         int ttl = readInt(Path.of("/proc/sys/net/ipv4/ip_default_ttl"), 64);
         List<Integer> fds = new ArrayList<>();
-        List<Integer> links = new ArrayList<>();
+        GreOffload offload = null;
         try {
             int bindingsFd = Bpf.createMap(Bpf.MAP_TYPE_HASH, GreOffloadProgram.KEY_SIZE, GreOffloadProgram.VALUE_SIZE,
                     maxBindings, "pptpalg_bind");
@@ -146,25 +157,81 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
             int programFd = Bpf.loadProgram(Bpf.PROG_TYPE_SCHED_CLS, Bpf.ATTACH_TCX_INGRESS,
                     GreOffloadProgram.build(bindingsFd, localsFd, egressFd, ttl), "pptpalg_gre");
             fds.add(programFd);
-            GreOffload offload = new GreOffload(List.copyOf(interfaces), maxBindings, metrics, directions, bindingsFd, localsFd,
-                    egressFd, programFd, links);
-            for (int i = 0; i < ifindexes.size(); i++) {
-                if (!offload.put(egressFd, ifindexes.get(i), "egress interface " + interfaces.get(i))) {
-                    throw new IOException("GRE fast path: cannot add interface " + interfaces.get(i)
-                            + " to the egress map (see the warning above)");
-                }
-            }
+            offload = new GreOffload(List.copyOf(interfaces), maxBindings, metrics, directions, bindingsFd, localsFd,
+                    egressFd, programFd);
             offload.updateLocalAddresses(localAddresses());
             for (int i = 0; i < ifindexes.size(); i++) {
-                links.add(Bpf.createTcxLink(programFd, ifindexes.get(i), Bpf.ATTACH_TCX_INGRESS, interfaces.get(i)));
+                offload.attach(i, ifindexes.get(i));
             }
             logger.info("GRE fast path attached to the ingress of {} ({} bindings at most, TTL {})", interfaces,
                     maxBindings, ttl);
             return offload;
         } catch (IOException | RuntimeException e) {
-            links.forEach(Bpf::closeQuietly);
+            if (offload != null) {
+                for (int fd : offload.linkFds) {
+                    Bpf.closeQuietly(fd);
+                }
+            }
             fds.forEach(Bpf::closeQuietly);
             throw e;
+        }
+    }
+
+    /** Adds interface {@code i} ({@code ifindex}) to the egress map and attaches the program to its ingress. */
+    private void attach(int i, int ifindex) throws IOException {
+        String name = interfaces.get(i);
+        if (!put(egressFd, ifindex, "egress interface " + name)) {
+            throw new IOException("GRE fast path: cannot add interface " + name + " to the egress map (see the warning above)");
+        }
+        try {
+            linkFds[i] = Bpf.createTcxLink(programFd, ifindex, Bpf.ATTACH_TCX_INGRESS, name);
+        } catch (IOException e) {
+            key.setInt(0, ifindex);
+            Bpf.delete(egressFd, key);
+            throw e;
+        }
+        ifindexes[i] = ifindex;
+    }
+
+    /**
+     * Follows the interfaces: one that was deleted loses its (dead) attachment; one that exists again, or was
+     * re-created under its name, gets the program attached again once it qualifies (Ethernet, forwarding on).
+     * Each problem is logged once.
+     */
+    private void followInterfaces() {
+        for (int i = 0; i < interfaces.size(); i++) {
+            String name = interfaces.get(i);
+            int now;
+            try {
+                now = readInt(SYS_CLASS_NET.resolve(name).resolve("ifindex"), -1);
+            } catch (IOException e) {
+                now = -1;
+            }
+            if (now == ifindexes[i]) {
+                continue;
+            }
+            if (ifindexes[i] >= 0) {
+                Bpf.closeQuietly(linkFds[i]);
+                linkFds[i] = -1;
+                key.setInt(0, ifindexes[i]);
+                Bpf.delete(egressFd, key);
+                ifindexes[i] = -1;
+                logger.warn("GRE fast path: interface {} was {}; its GRE takes the raw socket until it is attached again",
+                        name, now < 0 ? "deleted" : "re-created");
+            }
+            if (now < 0) {
+                continue;
+            }
+            try {
+                checkInterface(name, SYS_CLASS_NET, IPV4_CONF);
+                attach(i, now);
+                reported.removeIf(problem -> problem.startsWith(name + ": "));
+                logger.info("GRE fast path attached again to the ingress of {} (ifindex {})", name, now);
+            } catch (IOException e) {
+                if (reported.add(name + ": " + e.getMessage())) {
+                    logger.warn("GRE fast path: cannot attach to {} again yet: {}", name, e.getMessage());
+                }
+            }
         }
     }
 
@@ -226,9 +293,14 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
         }
     }
 
-    /** The interfaces the program is attached to. */
+    /** The interfaces the program is for, in the order given. */
     public List<String> interfaces() {
         return interfaces;
+    }
+
+    /** The index of each interface while the program is attached to it, else -1 (in {@link #interfaces()} order). */
+    public synchronized int[] attachedIfindexes() {
+        return ifindexes.clone();
     }
 
     /** Number of bindings in the kernel's map. */
@@ -298,6 +370,7 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
             if (addresses != null) {
                 updateLocalAddresses(addresses);
             }
+            followInterfaces();
         }
     }
 
@@ -415,7 +488,9 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
         }
         collectAll();
         closed = true;
-        linkFds.forEach(Bpf::closeQuietly);
+        for (int fd : linkFds) {
+            Bpf.closeQuietly(fd);
+        }
         Bpf.closeQuietly(programFd);
         Bpf.closeQuietly(bindingsFd);
         Bpf.closeQuietly(localsFd);
