@@ -215,7 +215,7 @@ public final class PptpAlg {
     private void expireIdleCalls() {
         try {
             long now = System.nanoTime();
-            // With a GRE idle timeout, before every sweep (it reads the counters); without, once a second for the metrics.
+            // With a GRE idle timeout, before every sweep (it reads the counters); without, once a second (metrics).
             if (config.timeouts().greIdleEnabled() || now - lastFastPathCollect >= FAST_PATH_COLLECT_NANOS) {
                 lastFastPathCollect = now;
                 collectFastPathCounts();

@@ -268,7 +268,8 @@ public final class PptpAlgConfig {
                         || name.chars().anyMatch(c -> c == '/' || c == ':' || Character.isWhitespace(c) || c < 0x21
                                 || c > 0x7e)) {
                     throw new IllegalArgumentException("greOffloadInterfaces: \"" + name
-                            + "\" (expected: a network interface name, 1 to 15 printable characters without '/', ':' or spaces)");
+                            + "\" (expected: a network interface name, 1 to 15 printable characters without '/', "
+                            + "':' or spaces)");
                 }
                 if (checked.contains(name)) {
                     throw new IllegalArgumentException("greOffloadInterfaces: " + name + " appears twice");

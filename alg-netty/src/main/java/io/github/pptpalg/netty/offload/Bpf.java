@@ -114,7 +114,10 @@ final class Bpf {
         return (int) bpf(command, a);
     }
 
-    /** What one {@link #lookupBatch} read: {@code read} entries; {@code last}: the map has no more; {@code errno}: 0 or why it failed. */
+    /**
+     * What one {@link #lookupBatch} read: {@code read} entries; {@code last}: the map has no more;
+     * {@code errno}: 0, or why it failed.
+     */
     record Batch(int read, boolean last, int errno) {
     }
 
@@ -156,7 +159,8 @@ final class Bpf {
         insns.write(0, instructions, 0, instructions.length);
         Memory license = new Memory(4);
         license.setString(0, "GPL", "US-ASCII");
-        long fd = bpf(CMD_PROG_LOAD, programAttr(type, expectedAttachType, insns, instructions.length, license, null, name));
+        long fd = bpf(CMD_PROG_LOAD,
+                programAttr(type, expectedAttachType, insns, instructions.length, license, null, name));
         if (fd >= 0) {
             return (int) fd;
         }

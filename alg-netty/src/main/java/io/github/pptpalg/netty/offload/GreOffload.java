@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -100,8 +101,8 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
         }
     }
 
-    private GreOffload(List<String> interfaces, int maxBindings, AlgMetrics metrics, GreDirectionResolver directions, int bindingsFd,
-            int localsFd, int egressFd, int programFd) {
+    private GreOffload(List<String> interfaces, int maxBindings, AlgMetrics metrics, GreDirectionResolver directions,
+            int bindingsFd, int localsFd, int egressFd, int programFd) {
         this.interfaces = interfaces;
         this.maxBindings = maxBindings;
         this.metrics = metrics;
@@ -112,8 +113,8 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
         this.programFd = programFd;
         this.ifindexes = new int[interfaces.size()];
         this.linkFds = new int[interfaces.size()];
-        java.util.Arrays.fill(ifindexes, -1);
-        java.util.Arrays.fill(linkFds, -1);
+        Arrays.fill(ifindexes, -1);
+        Arrays.fill(linkFds, -1);
     }
 
     /**
@@ -181,7 +182,8 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
     private void attach(int i, int ifindex) throws IOException {
         String name = interfaces.get(i);
         if (!put(egressFd, ifindex, "egress interface " + name)) {
-            throw new IOException("GRE fast path: cannot add interface " + name + " to the egress map (see the warning above)");
+            throw new IOException("GRE fast path: cannot add interface " + name
+                    + " to the egress map (see the warning above)");
         }
         try {
             linkFds[i] = Bpf.createTcxLink(programFd, ifindex, Bpf.ATTACH_TCX_INGRESS, name);
@@ -216,7 +218,7 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
                 key.setInt(0, ifindexes[i]);
                 Bpf.delete(egressFd, key);
                 ifindexes[i] = -1;
-                logger.warn("GRE fast path: interface {} was {}; its GRE takes the raw socket until it is attached again",
+                logger.warn("GRE fast path: interface {} was {}; its GRE takes the raw socket until attached again",
                         name, now < 0 ? "deleted" : "re-created");
             }
             if (now < 0) {
@@ -385,8 +387,9 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
             }
             int read = batch.read();
             for (int i = 0; i < read; i++) {
-                long k = (Integer.reverseBytes(batchKeys.getInt((long) i * GreOffloadProgram.KEY_SIZE)) & 0xffff_ffffL) << 16
-                        | Short.reverseBytes(batchKeys.getShort((long) i * GreOffloadProgram.KEY_SIZE + 4)) & 0xffff;
+                long at = (long) i * GreOffloadProgram.KEY_SIZE;
+                long k = (Integer.reverseBytes(batchKeys.getInt(at)) & 0xffff_ffffL) << 16
+                        | Short.reverseBytes(batchKeys.getShort(at + 4)) & 0xffff;
                 Entry entry = entries.get(k);
                 if (entry != null) {
                     collect(entry, batchValues, (long) i * GreOffloadProgram.VALUE_SIZE);
@@ -398,10 +401,14 @@ public final class GreOffload implements CallIdTranslationMap.Mirror, AutoClosea
             batchIn.write(0, batchOut.getByteArray(0, 8), 0, 8);
             first = false;
         }
-        logger.warn("GRE fast path: the kernel's map did not end after {} batches; counters may lag", maxBindings / BATCH + 2);
+        logger.warn("GRE fast path: the kernel's map did not end after {} batches; counters may lag",
+                maxBindings / BATCH + 2);
     }
 
-    /** The kernel's counts of {@code entry}, a map value at {@code offset} of {@code values}, into its binding and the metrics. */
+    /**
+     * The kernel's counts of {@code entry}, a map value at {@code offset} of {@code values}, into its binding and
+     * the metrics.
+     */
     private void collect(Entry entry, Memory values, long offset) {
         long packets = values.getLong(offset + GreOffloadProgram.VALUE_PACKETS);
         long bytes = values.getLong(offset + GreOffloadProgram.VALUE_BYTES);
